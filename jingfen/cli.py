@@ -1,0 +1,134 @@
+"""The ``jingfen`` command line (docs/design.md is its contract)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from jingfen.errors import JingfenError, NotYetAvailable
+from jingfen.settings import Settings
+
+
+def _month(text: str) -> str:
+    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month written YYYYMM")
+    return text
+
+
+def _provinces(text: str) -> list[str]:
+    codes = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in codes if len(p) != 3 or not p.isdigit()]
+    if bad or not codes:
+        raise argparse.ArgumentTypeError(
+            f"province codes are 3 digits separated by commas, got {text!r}"
+        )
+    return codes
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a rate is between 0 and 1, got {text}")
+    return value
+
+
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from ingestion.generator import generate
+
+    generate(
+        settings.landing,
+        users=args.users,
+        months=args.months,
+        seed=args.seed,
+        start=args.start,
+        provinces=args.provinces,
+        defects=args.defects,
+        progress=print,
+    )
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingestion.ingest import ingest_landing
+
+    summary = ingest_landing(settings, progress=print)
+    print(summary.describe())
+    return 0
+
+
+def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace, Settings], int]:
+    def command(args: argparse.Namespace, settings: Settings) -> int:
+        raise NotYetAvailable(
+            f"'jingfen {args.command}' is not available yet: {feature} "
+            f"is still being built (issue {issue})."
+        )
+
+    return command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jingfen",
+        description="Jingfen (经分): business-analysis warehouse for mobile operators. "
+        "Everything a run writes lives under $JINGFEN_HOME (default ./jingfen-home).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="write a synthetic province's deliveries into landing/")
+    gen.add_argument("--users", type=_positive_int, required=True, help="subscribers per province")
+    gen.add_argument("--months", type=_positive_int, required=True, help="months of history")
+    gen.add_argument("--seed", type=int, required=True, help="random seed (same seed, same bytes)")
+    gen.add_argument("--start", type=_month, default="202601", help="first month, YYYYMM")
+    gen.add_argument("--provinces", type=_provinces, default=["571"], help="e.g. 571,574")
+    gen.add_argument(
+        "--defects",
+        type=_rate,
+        default=0.0,
+        help="share of deliveries given an injected defect (0 to 1)",
+    )
+    gen.set_defaults(func=cmd_generate)
+
+    ing = sub.add_parser("ingest", help="load every ready delivery from landing/ into the lake")
+    ing.set_defaults(func=cmd_ingest)
+
+    run = sub.add_parser("run", help="ingest, build, check and publish")
+    run.set_defaults(func=_not_yet("the Dagster pipeline", 5))
+
+    sql = sub.add_parser("sql", help="read-only query on the published copy")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument("query")
+    sql.set_defaults(func=_not_yet("the published copy", 5))
+
+    serve = sub.add_parser("serve", help="start the Dagster UI and Superset on localhost")
+    serve.set_defaults(func=_not_yet("the Dagster UI and Superset", 5))
+
+    report = sub.add_parser("report", help="build the management report of a month")
+    report.add_argument("--month", type=_month, required=True)
+    report.add_argument("--email", help="comma-separated recipients")
+    report.set_defaults(func=_not_yet("the management report", 8))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return args.func(args, settings)
+    except JingfenError as err:
+        print(f"jingfen {args.command}: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(f"jingfen {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
