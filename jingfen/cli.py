@@ -64,6 +64,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
+    from jingfen.query import FORMATTERS, run_query
+
+    result = run_query(settings, args.query)
+    sys.stdout.write(FORMATTERS[args.format](result))
+    return 0
+
+
 def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace, Settings], int]:
     def command(args: argparse.Namespace, settings: Settings) -> int:
         raise NotYetAvailable(
@@ -105,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", help="read-only query on the published copy")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("query")
-    sql.set_defaults(func=_not_yet("the published copy", 5))
+    sql.set_defaults(func=cmd_sql)
 
     serve = sub.add_parser("serve", help="start the Dagster UI and Superset on localhost")
     serve.set_defaults(func=_not_yet("the Dagster UI and Superset", 5))

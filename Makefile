@@ -1,0 +1,54 @@
+# Jingfen task runner. `make` alone prints the targets.
+# Every target goes through uv; uv itself is bootstrapped with pip when the machine lacks it.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+export JINGFEN_HOME ?= $(CURDIR)/jingfen-home
+
+SAMPLE_USERS ?= 2000
+SAMPLE_MONTHS ?= 6
+SAMPLE_SEED ?= 7
+
+.PHONY: help
+help: ## show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: uv
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+.PHONY: setup
+setup: uv ## create the Python environment from uv.lock
+	$(UV) sync --frozen
+
+.PHONY: sample
+sample: setup ## generate the sample province into $JINGFEN_HOME/landing (once)
+	@if [ -d "$(JINGFEN_HOME)/landing" ] && [ -n "$$(ls -A "$(JINGFEN_HOME)/landing")" ]; then \
+		echo "landing/ already holds deliveries: keeping them"; \
+	else \
+		$(UV) run jingfen generate --users $(SAMPLE_USERS) --months $(SAMPLE_MONTHS) --seed $(SAMPLE_SEED); \
+	fi
+
+.PHONY: up
+up: sample ## set up, generate the sample province, load it and start the UIs
+	$(UV) run jingfen ingest
+
+.PHONY: lint
+lint: setup ## ruff and sqlfluff
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+.PHONY: format
+format: setup ## apply ruff's formatting and fixes
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+.PHONY: test
+test: lint ## lint, then every test suite
+	$(UV) run pytest
+
+.PHONY: clean
+clean: ## remove $JINGFEN_HOME (all generated data, lake, warehouse, published copy)
+	rm -rf "$(JINGFEN_HOME)"

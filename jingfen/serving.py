@@ -1,0 +1,153 @@
+"""The published copy: built from the warehouse, swapped in atomically, read by everyone else.
+
+DuckDB locks a file exclusively across processes, so readers (Superset, reports, ``jingfen sql``)
+never open the warehouse. The pipeline writes a complete new copy under a temporary name and
+``os.replace``s it over the old one: a reader holding the old file keeps it, a new connection gets
+the new one, and nobody ever sees a half-built table.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from jingfen.errors import JingfenError
+from jingfen.settings import Settings
+
+# Readers of the published copy may be DuckDB 1.5 clients (BI tools, notebooks).
+PUBLISHED_STORAGE_VERSION = "v1.5.0"
+
+# Personal data never leaves the warehouse unmasked (docs/design.md, "Personal data").
+MASKED_PHONE_COLUMNS = ("msisdn", "other_number")
+HASHED_COLUMNS = ("cert_no",)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A database file the published copy takes schemas from."""
+
+    path: Path
+    schemas: tuple[str, ...]
+    alias: str
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def masked_select(columns: Iterable[str]) -> str:
+    """The select list that copies a table with its personal columns masked."""
+    parts = []
+    for column in columns:
+        quoted = _quote(column)
+        lowered = column.lower()
+        if lowered in MASKED_PHONE_COLUMNS or lowered.endswith("_msisdn"):
+            parts.append(
+                f"case when length({quoted}) >= 7 then left({quoted}, 3) || '****' "
+                f"|| right({quoted}, 4) else {quoted} end as {quoted}"
+            )
+        elif lowered in HASHED_COLUMNS or lowered.endswith("_cert_no"):
+            parts.append(f"sha256({quoted}) as {quoted}")
+        else:
+            parts.append(quoted)
+    return ", ".join(parts)
+
+
+def publish(settings: Settings, sources: Iterable[Source]) -> Path:
+    """Build a new published copy from ``sources`` and swap it in; return its path."""
+    target = settings.serving_db
+    staging = target.with_name(target.name + ".building")
+    staging.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"attach {_literal(str(staging))} as pub "
+            f"(storage_version {_literal(PUBLISHED_STORAGE_VERSION)})"
+        )
+        for source in sources:
+            _copy_schemas(con, source)
+        con.execute("checkpoint pub")
+        con.execute("detach pub")
+    except duckdb.Error as err:
+        raise JingfenError(
+            f"Could not build the published copy {staging}: {err}. "
+            "The previous published copy is unchanged."
+        ) from err
+    finally:
+        con.close()
+        if sys.exc_info()[0] is not None:
+            staging.unlink(missing_ok=True)
+    _fsync(staging)
+    os.replace(staging, target)
+    return target
+
+
+def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    if not source.path.exists():
+        raise JingfenError(
+            f"{source.path} does not exist: nothing to publish from it. "
+            "The previous published copy is unchanged."
+        )
+    con.execute(f"attach {_literal(str(source.path))} as {source.alias} (read_only)")
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = ? and schema_name in (select unnest(?)) "
+            "union all "
+            "select schema_name, view_name from duckdb_views() "
+            "where database_name = ? and schema_name in (select unnest(?)) and not internal "
+            "order by 1, 2",
+            [source.alias, list(source.schemas), source.alias, list(source.schemas)],
+        ).fetchall()
+        for schema in sorted({schema for schema, _ in tables}):
+            con.execute(f"create schema if not exists pub.{_quote(schema)}")
+        for schema, table in tables:
+            qualified = f"{_quote(schema)}.{_quote(table)}"
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "select column_name from duckdb_columns() "
+                    "where database_name = ? and schema_name = ? and table_name = ? "
+                    "order by column_index",
+                    [source.alias, schema, table],
+                ).fetchall()
+            ]
+            con.execute(
+                f"create table pub.{qualified} as "
+                f"select {masked_select(columns)} from {source.alias}.{qualified}"
+            )
+    finally:
+        con.execute(f"detach {source.alias}")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published copy that cannot reach other files either."""
+    path = settings.serving_db
+    if not path.exists():
+        raise JingfenError(
+            f"There is no published copy at {path} yet: run 'jingfen run' first "
+            "(or point JINGFEN_HOME at the home folder that has one)."
+        )
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
