@@ -1,0 +1,54 @@
+with
+
+lake_rows as (
+    select * from {{ lake_source('acct') }} as lake_acct
+),
+
+renamed as (
+    select
+        _province_code as province_code,
+        _data_date as snapshot_month,
+        acct_id,
+        cust_id,
+        acct_name,
+        pay_method,
+        bank_code,
+        create_date,
+        _file_name as source_file_name,
+        _line_no as source_line_no,
+        _loaded_at as loaded_at,
+        row_number() over (
+            partition by _province_code, _data_date, acct_id
+            order by _loaded_at desc, _file_name desc, _line_no desc
+        ) as delivery_rank
+    from lake_rows
+),
+
+final as (
+    select
+        province_code,
+        snapshot_month,
+        acct_id,
+        cust_id,
+        acct_name,
+        pay_method,
+        case pay_method
+            when 'CASH' then '现金'
+            when 'BANK' then '托收'
+            when 'AGENT' then '代收'
+        end as pay_method_name_zh,
+        case pay_method
+            when 'CASH' then 'Cash'
+            when 'BANK' then 'Bank collection'
+            when 'AGENT' then 'Agent collection'
+        end as pay_method_name_en,
+        bank_code,
+        create_date,
+        source_file_name,
+        source_line_no,
+        loaded_at
+    from renamed
+    where delivery_rank = 1
+)
+
+select * from final

@@ -1,0 +1,68 @@
+with
+
+lake_rows as (
+    select * from {{ lake_source('data') }} as lake_data
+),
+
+roam_types as (
+    select * from {{ ref('roam_types') }}
+),
+
+renamed as (
+    select
+        _province_code as province_code,
+        _data_date as data_date,
+        cdr_id,
+        user_id,
+        msisdn,
+        start_time,
+        cast(start_time as date) as usage_date,
+        {{ month_of('start_time') }} as usage_month,
+        duration_s as duration_seconds,
+        up_kb,
+        down_kb,
+        coalesce(up_kb, 0) + coalesce(down_kb, 0) as total_kb,
+        apn,
+        rat,
+        roam_type,
+        fee_fen,
+        _file_name as source_file_name,
+        _line_no as source_line_no,
+        _loaded_at as loaded_at,
+        row_number() over (
+            partition by _province_code, cdr_id
+            order by _loaded_at desc, _file_name desc, _line_no desc
+        ) as delivery_rank
+    from lake_rows
+),
+
+final as (
+    select
+        renamed.province_code,
+        renamed.data_date,
+        renamed.cdr_id,
+        renamed.user_id,
+        renamed.msisdn,
+        renamed.start_time,
+        renamed.usage_date,
+        renamed.usage_month,
+        renamed.duration_seconds,
+        renamed.up_kb,
+        renamed.down_kb,
+        renamed.total_kb,
+        renamed.apn,
+        renamed.rat,
+        renamed.roam_type,
+        roam_types.roam_type_name_zh,
+        roam_types.roam_type_name_en,
+        renamed.fee_fen,
+        renamed.source_file_name,
+        renamed.source_line_no,
+        renamed.loaded_at
+    from renamed
+    left join roam_types
+        on renamed.roam_type = roam_types.roam_type
+    where renamed.delivery_rank = 1
+)
+
+select * from final

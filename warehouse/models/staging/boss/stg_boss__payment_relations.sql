@@ -1,0 +1,54 @@
+with
+
+lake_rows as (
+    select * from {{ lake_source('payrel') }} as lake_payrel
+),
+
+item_classes as (
+    select * from {{ ref('item_classes') }}
+),
+
+renamed as (
+    select
+        _province_code as province_code,
+        _data_date as snapshot_month,
+        user_id,
+        acct_id,
+        item_class,
+        share_pct,
+        priority,
+        eff_date,
+        exp_date,
+        _file_name as source_file_name,
+        _line_no as source_line_no,
+        _loaded_at as loaded_at,
+        row_number() over (
+            partition by _province_code, _data_date, user_id, acct_id, item_class, eff_date
+            order by _loaded_at desc, _file_name desc, _line_no desc
+        ) as delivery_rank
+    from lake_rows
+),
+
+final as (
+    select
+        renamed.province_code,
+        renamed.snapshot_month,
+        renamed.user_id,
+        renamed.acct_id,
+        renamed.item_class,
+        item_classes.item_class_name_zh,
+        item_classes.item_class_name_en,
+        renamed.share_pct,
+        renamed.priority,
+        renamed.eff_date,
+        renamed.exp_date,
+        renamed.source_file_name,
+        renamed.source_line_no,
+        renamed.loaded_at
+    from renamed
+    left join item_classes
+        on renamed.item_class = item_classes.item_class
+    where renamed.delivery_rank = 1
+)
+
+select * from final

@@ -1,0 +1,64 @@
+with
+
+lake_rows as (
+    select * from {{ lake_source('sms') }} as lake_sms
+),
+
+carriers as (
+    select * from {{ ref('carriers') }}
+),
+
+renamed as (
+    select
+        _province_code as province_code,
+        _data_date as data_date,
+        cdr_id,
+        user_id,
+        msisdn,
+        direction,
+        other_number,
+        other_carrier,
+        send_time,
+        cast(send_time as date) as usage_date,
+        {{ month_of('send_time') }} as usage_month,
+        sms_type,
+        fee_fen,
+        _file_name as source_file_name,
+        _line_no as source_line_no,
+        _loaded_at as loaded_at,
+        row_number() over (
+            partition by _province_code, cdr_id
+            order by _loaded_at desc, _file_name desc, _line_no desc
+        ) as delivery_rank
+    from lake_rows
+),
+
+final as (
+    select
+        renamed.province_code,
+        renamed.data_date,
+        renamed.cdr_id,
+        renamed.user_id,
+        renamed.msisdn,
+        renamed.direction,
+        case renamed.direction when 'MO' then '发送' when 'MT' then '接收' end as direction_name_zh,
+        case renamed.direction when 'MO' then 'Sent' when 'MT' then 'Received' end as direction_name_en,
+        renamed.other_number,
+        renamed.other_carrier,
+        carriers.carrier_name_zh as other_carrier_name_zh,
+        carriers.carrier_name_en as other_carrier_name_en,
+        renamed.send_time,
+        renamed.usage_date,
+        renamed.usage_month,
+        renamed.sms_type,
+        renamed.fee_fen,
+        renamed.source_file_name,
+        renamed.source_line_no,
+        renamed.loaded_at
+    from renamed
+    left join carriers
+        on renamed.other_carrier = carriers.carrier
+    where renamed.delivery_rank = 1
+)
+
+select * from final

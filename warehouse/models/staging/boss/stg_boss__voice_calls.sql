@@ -1,0 +1,90 @@
+with
+
+lake_rows as (
+    select * from {{ lake_source('voice') }} as lake_voice
+),
+
+carriers as (
+    select * from {{ ref('carriers') }}
+),
+
+roam_types as (
+    select * from {{ ref('roam_types') }}
+),
+
+toll_types as (
+    select * from {{ ref('toll_types') }}
+),
+
+renamed as (
+    select
+        _province_code as province_code,
+        _data_date as data_date,
+        cdr_id,
+        user_id,
+        msisdn,
+        call_type,
+        other_number,
+        other_carrier,
+        start_time,
+        cast(start_time as date) as usage_date,
+        {{ month_of('start_time') }} as usage_month,
+        duration_s as duration_seconds,
+        roam_type,
+        toll_type,
+        visited_city,
+        cell_id,
+        base_fee_fen,
+        toll_fee_fen,
+        roam_fee_fen,
+        _file_name as source_file_name,
+        _line_no as source_line_no,
+        _loaded_at as loaded_at,
+        row_number() over (
+            partition by _province_code, cdr_id
+            order by _loaded_at desc, _file_name desc, _line_no desc
+        ) as delivery_rank
+    from lake_rows
+),
+
+final as (
+    select
+        renamed.province_code,
+        renamed.data_date,
+        renamed.cdr_id,
+        renamed.user_id,
+        renamed.msisdn,
+        renamed.call_type,
+        renamed.other_number,
+        renamed.other_carrier,
+        carriers.carrier_name_zh as other_carrier_name_zh,
+        carriers.carrier_name_en as other_carrier_name_en,
+        renamed.start_time,
+        renamed.usage_date,
+        renamed.usage_month,
+        renamed.duration_seconds,
+        renamed.roam_type,
+        roam_types.roam_type_name_zh,
+        roam_types.roam_type_name_en,
+        renamed.toll_type,
+        toll_types.toll_type_name_zh,
+        toll_types.toll_type_name_en,
+        renamed.visited_city,
+        renamed.cell_id,
+        renamed.base_fee_fen,
+        renamed.toll_fee_fen,
+        renamed.roam_fee_fen,
+        renamed.source_file_name,
+        renamed.source_line_no,
+        renamed.loaded_at
+    from renamed
+    left join carriers
+        on renamed.other_carrier = carriers.carrier
+    left join roam_types
+        on renamed.roam_type = roam_types.roam_type
+    left join toll_types
+        on renamed.toll_type = toll_types.toll_type
+    where renamed.delivery_rank = 1
+)
+
+select * from final
