@@ -16,7 +16,7 @@ rated as (
         start_time,
         usage_date,
         usage_month,
-        {{ dbt.date_trunc('hour', 'start_time') }} as usage_hour_start,
+        cast(extract(hour from start_time) as integer) as start_hour,
         toll_type,
         roam_type,
         other_carrier,

@@ -1,0 +1,101 @@
+-- Dashboard: one row per stat_month, province_code, segment_type (tenure, plan, channel, brand)
+-- and segment_value: users on net at M-1 in the segment (by their M-1 attributes), users of the
+-- segment (by their M attributes) with a CANCEL event in M, and the churn rate.
+with
+
+user_months as (
+    select * from {{ ref('fct_user_months') }}
+),
+
+segmented as (
+    select
+        province_code,
+        stat_month,
+        is_on_net,
+        is_churned,
+        brand,
+        coalesce(plan_id, 'UNKNOWN') as plan_id,
+        coalesce(channel_id, 'UNKNOWN') as channel_id,
+        case
+            when tenure_months is null then 'UNKNOWN'
+            when tenure_months < 6 then '00-06m'
+            when tenure_months < 12 then '06-12m'
+            when tenure_months < 24 then '12-24m'
+            when tenure_months < 60 then '24-60m'
+            else '60m+'
+        end as tenure_band
+    from user_months
+),
+
+unpivoted as (
+    select province_code, stat_month, is_on_net, is_churned, 'tenure' as segment_type, tenure_band as segment_value
+    from segmented
+    union all
+    select province_code, stat_month, is_on_net, is_churned, 'plan' as segment_type, plan_id as segment_value
+    from segmented
+    union all
+    select province_code, stat_month, is_on_net, is_churned, 'channel' as segment_type, channel_id as segment_value
+    from segmented
+    union all
+    select province_code, stat_month, is_on_net, is_churned, 'brand' as segment_type, brand as segment_value
+    from segmented
+),
+
+churned as (
+    select
+        province_code,
+        stat_month,
+        segment_type,
+        segment_value,
+        count(case when is_churned then 1 end) as churned_users
+    from unpivoted
+    group by province_code, stat_month, segment_type, segment_value
+),
+
+base as (
+    select
+        province_code,
+        {{ month_add('stat_month', 1) }} as stat_month,
+        segment_type,
+        segment_value,
+        count(case when is_on_net then 1 end) as previous_users_on_net
+    from unpivoted
+    group by province_code, stat_month, segment_type, segment_value
+),
+
+keys as (
+    select province_code, stat_month, segment_type, segment_value from churned
+    union
+    select base.province_code, base.stat_month, base.segment_type, base.segment_value
+    from base
+    inner join (select distinct province_code, stat_month from user_months) as known_months
+        on
+            base.province_code = known_months.province_code
+            and base.stat_month = known_months.stat_month
+),
+
+final as (
+    select
+        cast(keys.stat_month as {{ dbt.type_string() }}) as stat_month,
+        cast(keys.province_code as {{ dbt.type_string() }}) as province_code,
+        cast(keys.segment_type as {{ dbt.type_string() }}) as segment_type,
+        cast(keys.segment_value as {{ dbt.type_string() }}) as segment_value,
+        cast(coalesce(base.previous_users_on_net, 0) as {{ dbt.type_bigint() }}) as previous_users_on_net,
+        cast(coalesce(churned.churned_users, 0) as {{ dbt.type_bigint() }}) as churned_users,
+        {{ divide_exact('coalesce(churned.churned_users, 0)', 'base.previous_users_on_net', scale=6) }} as churn_rate
+    from keys
+    left join churned
+        on
+            keys.province_code = churned.province_code
+            and keys.stat_month = churned.stat_month
+            and keys.segment_type = churned.segment_type
+            and keys.segment_value = churned.segment_value
+    left join base
+        on
+            keys.province_code = base.province_code
+            and keys.stat_month = base.stat_month
+            and keys.segment_type = base.segment_type
+            and keys.segment_value = base.segment_value
+)
+
+select * from final
