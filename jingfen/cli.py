@@ -64,12 +64,25 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.runner import run_pipeline
+
+    run_pipeline(settings, say=print)
+    return 0
+
+
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     from jingfen.query import FORMATTERS, run_query
 
     result = run_query(settings, args.query)
     sys.stdout.write(FORMATTERS[args.format](result))
     return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from jingfen.serve import dagster_services, serve
+
+    return serve(dagster_services(settings))
 
 
 def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace, Settings], int]:
@@ -108,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.set_defaults(func=cmd_ingest)
 
     run = sub.add_parser("run", help="ingest, build, check and publish")
-    run.set_defaults(func=_not_yet("the Dagster pipeline", 5))
+    run.set_defaults(func=cmd_run)
 
     sql = sub.add_parser("sql", help="read-only query on the published copy")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -116,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql.set_defaults(func=cmd_sql)
 
     serve = sub.add_parser("serve", help="start the Dagster UI and Superset on localhost")
-    serve.set_defaults(func=_not_yet("the Dagster UI and Superset", 5))
+    serve.set_defaults(func=cmd_serve)
 
     report = sub.add_parser("report", help="build the management report of a month")
     report.add_argument("--month", type=_month, required=True)

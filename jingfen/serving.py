@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +29,13 @@ HASHED_COLUMNS = ("cert_no",)
 
 @dataclass(frozen=True)
 class Source:
-    """A database file the published copy takes schemas from."""
+    """A database file the published copy takes schemas from.
+
+    ``schemas`` maps a schema of the source to its name in the published copy.
+    """
 
     path: Path
-    schemas: tuple[str, ...]
+    schemas: Mapping[str, str]
     alias: str
 
 
@@ -109,10 +112,10 @@ def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             "order by 1, 2",
             [source.alias, list(source.schemas), source.alias, list(source.schemas)],
         ).fetchall()
-        for schema in sorted({schema for schema, _ in tables}):
+        for schema in sorted({source.schemas[schema] for schema, _ in tables}):
             con.execute(f"create schema if not exists pub.{_quote(schema)}")
         for schema, table in tables:
-            qualified = f"{_quote(schema)}.{_quote(table)}"
+            published = f"pub.{_quote(source.schemas[schema])}.{_quote(table)}"
             columns = [
                 row[0]
                 for row in con.execute(
@@ -123,8 +126,8 @@ def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source) -> None:
                 ).fetchall()
             ]
             con.execute(
-                f"create table pub.{qualified} as "
-                f"select {masked_select(columns)} from {source.alias}.{qualified}"
+                f"create table {published} as select {masked_select(columns)} "
+                f"from {source.alias}.{_quote(schema)}.{_quote(table)}"
             )
     finally:
         con.execute(f"detach {source.alias}")

@@ -1,0 +1,22 @@
+"""The one Dagster entry point: every domain's assets, checks, jobs, schedules and sensors."""
+
+from dagster import Definitions
+
+from orchestration.ingestion.assets import lake_assets
+from orchestration.ingestion.jobs import ingest_daily_job, ingest_monthly_job
+from orchestration.ingestion.sensors import landing_sensor
+from orchestration.publication.assets import published_copy
+from orchestration.resources import JingfenHome
+from orchestration.warehouse.assets import warehouse_models
+from orchestration.warehouse.jobs import build_and_publish_job
+from orchestration.warehouse.resources import dbt
+from orchestration.warehouse.schedules import daily_build, month_close
+from orchestration.warehouse.sensors import build_after_ingestion
+
+defs = Definitions(
+    assets=[*lake_assets, warehouse_models, published_copy],
+    jobs=[ingest_daily_job, ingest_monthly_job, build_and_publish_job],
+    schedules=[daily_build, month_close],
+    sensors=[landing_sensor, build_after_ingestion],
+    resources={"home": JingfenHome(), "dbt": dbt},
+)

@@ -1,0 +1,65 @@
+"""One lake asset per interface, partitioned by the data date of its deliveries."""
+
+from collections import Counter
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    BackfillPolicy,
+    Backoff,
+    MaterializeResult,
+    RetryPolicy,
+    asset,
+)
+
+from ingestion.contract import INTERFACES, Interface
+from orchestration.ingestion.partitions import partitions_of
+from orchestration.resources import JingfenHome
+
+# Transient trouble (a file still being copied, a lock held for a moment) deserves a second try.
+TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
+
+
+def lake_key(iface: str) -> AssetKey:
+    return AssetKey(["lake", iface.lower()])
+
+
+def _lake_asset(interface: Interface) -> AssetsDefinition:
+    @asset(
+        key=lake_key(interface.code),
+        partitions_def=partitions_of(interface.code),
+        backfill_policy=BackfillPolicy.single_run(),
+        retry_policy=TRANSIENT_RETRY,
+        group_name="lake",
+        pool="lake_writer",
+        description=(
+            f"{interface.code} ({interface.label}): {interface.kind} interface delivered per "
+            f"{interface.period}; one Parquet file per delivery under "
+            f"lake/{interface.code.lower()}/province=<p>/data_date=<d>/."
+        ),
+        kinds={"parquet"},
+    )
+    def lake_interface(context: AssetExecutionContext, home: JingfenHome) -> MaterializeResult:
+        from ingestion.ingest import ingest_ready
+
+        data_dates = set(context.partition_keys)
+        outcomes = ingest_ready(
+            home.settings,
+            lambda d: d.iface == interface.code and d.data_date in data_dates,
+            progress=context.log.info,
+        )
+        statuses = Counter(o.status for o in outcomes)
+        return MaterializeResult(
+            metadata={
+                "deliveries": len(outcomes),
+                **{f"deliveries_{s.lower()}": n for s, n in sorted(statuses.items())},
+                "records_loaded": sum(o.loaded_count for o in outcomes),
+                "records_rejected": sum(o.rejected_count for o in outcomes),
+            }
+        )
+
+    return lake_interface
+
+
+lake_assets = [_lake_asset(interface) for interface in INTERFACES.values()]

@@ -1,0 +1,19 @@
+"""Ingestion partitions: the data dates deliveries arrive for.
+
+Dynamic rather than calendar partitions: a data date exists once a delivery for it has arrived,
+so the UI shows what the source systems actually sent and a backfill never asks for days that
+no system delivered.
+"""
+
+from dagster import DynamicPartitionsDefinition
+
+from ingestion.contract import INTERFACES, Period
+
+data_dates = DynamicPartitionsDefinition(name="data_date")  # YYYYMMDD, daily interfaces
+data_months = DynamicPartitionsDefinition(name="data_month")  # YYYYMM, monthly interfaces
+
+PARTITIONS_BY_PERIOD = {Period.DAY: data_dates, Period.MONTH: data_months}
+
+
+def partitions_of(iface: str) -> DynamicPartitionsDefinition:
+    return PARTITIONS_BY_PERIOD[INTERFACES[iface].period]

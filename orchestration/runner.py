@@ -1,0 +1,76 @@
+"""`jingfen run`: the Dagster jobs of the UI, executed in this process.
+
+Three runs, because a Dagster run covers one partitions definition: the daily interfaces over the
+data dates with ready deliveries, the monthly ones likewise, then the build and publication.
+"""
+
+import os
+from collections.abc import Callable
+
+from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
+
+from jingfen.errors import JingfenError
+from jingfen.settings import Settings
+from orchestration.instance import get_instance
+from orchestration.resources import JingfenHome
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+
+
+def _failure_reason(result: ExecuteInProcessResult) -> str:
+    failed_checks = [
+        f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity.value == "ERROR"
+    ]
+    if failed_checks:
+        shown = ", ".join(failed_checks[:5])
+        more = f" and {len(failed_checks) - 5} more" if len(failed_checks) > 5 else ""
+        return f"blocking check(s) failed: {shown}{more}"
+    messages = []
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = error.message.strip().splitlines()[0] if error else "unknown error"
+        messages.append(f"step {event.step_key}: {message}")
+    return "; ".join(messages) or "the run did not succeed"
+
+
+def _execute(
+    job: JobDefinition, instance: DagsterInstance, tags: dict[str, str] | None = None
+) -> ExecuteInProcessResult:
+    result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    if not result.success:
+        raise JingfenError(
+            f"Run {result.run_id} of '{job.name}' failed: {_failure_reason(result)}. "
+            "The previous published copy is unchanged; the Dagster UI shows the run's log."
+        )
+    return result
+
+
+def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None:
+    """Ingest every ready delivery, build, check and publish — or raise JingfenError."""
+    # The definitions and their resources read the home folder from the environment.
+    os.environ["JINGFEN_HOME"] = str(settings.home)
+    instance = get_instance(settings)
+    from orchestration.definitions import defs
+    from orchestration.ingestion.jobs import INGEST_JOBS
+    from orchestration.ingestion.partitions import PARTITIONS_BY_PERIOD
+    from orchestration.ingestion.sensors import ready_partitions
+    from orchestration.warehouse.jobs import build_and_publish_job
+
+    for period, fingerprints in sorted(ready_partitions(JingfenHome()).items()):
+        partitions = PARTITIONS_BY_PERIOD[period]
+        known = partitions.get_partition_keys(dynamic_partitions_store=instance)
+        new = sorted(set(fingerprints) - set(known))
+        if new:
+            instance.add_dynamic_partitions(partitions.name, new)
+            known = [*known, *new]
+        positions = sorted(known.index(key) for key in fingerprints)
+        job = defs.resolve_job_def(INGEST_JOBS[period].name)
+        say(f"Ingesting {len(fingerprints)} {period} data date(s) ({job.name})…")
+        _execute(job, instance, {RANGE_START: known[positions[0]], RANGE_END: known[positions[-1]]})
+
+    say("Building the warehouse, checking it and publishing…")
+    result = _execute(defs.resolve_job_def(build_and_publish_job.name), instance)
+    say(f"Published a new copy at {settings.serving_db} (run {result.run_id}).")

@@ -1,0 +1,50 @@
+"""The dbt project's models, seeds and tests as Dagster assets and asset checks."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from jingfen.settings import Settings
+from orchestration.warehouse.project import load_project
+
+project = load_project(Settings.from_env())
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Keys and groups follow the dbt folders: ``indicators/kpi_monthly`` in ``indicators``."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return AssetKey([self._folder(dbt_resource_props), dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return self._folder(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props)
+
+    @staticmethod
+    def _folder(dbt_resource_props: Mapping[str, Any]) -> str:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return dbt_resource_props["fqn"][1]
+
+
+translator = WarehouseTranslator()
+
+
+@dbt_assets(
+    manifest=project.manifest_path,
+    project=project,
+    dagster_dbt_translator=translator,
+    pool="warehouse_writer",
+)
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build`: models, seeds and their tests; a failing test stops what depends on it."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def indicator_keys() -> list[AssetKey]:
+    return sorted(key for key in warehouse_models.keys if key.path[0] in ("indicators", "marts"))
