@@ -1,0 +1,394 @@
+"""Ingestion of the landing folder into the Parquet lake (interfaces.md §4), for CLI and Dagster.
+
+Per delivery: verify the check file, hash the data file (same content as the version in the lake:
+SKIPPED), parse and validate it in DuckDB, write its lake file atomically, then commit its outcome
+together with the moves of its landed files (to ``archive`` when loaded or skipped, to
+``quarantine`` when rejected), and carry the moves out. See ingestion/README.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingestion import lake, ops_store, parse
+from ingestion.deliveries import (
+    CheckFile,
+    Delivery,
+    DeliveryRejected,
+    Unrecognised,
+    read_check_file,
+    scan_landing,
+)
+from ingestion.lock import ingest_lock
+from ingestion.text import Text, hash_and_count, needs_rewrite, rewrite_as_utf8, sha256_of
+from jingfen.errors import JingfenError
+from jingfen.settings import Settings
+
+Progress = Callable[[str], object]
+
+LOADED, SKIPPED, REPLACED, REJECTED = "LOADED", "SKIPPED", "REPLACED", "REJECTED"
+_REASON_SAMPLE = 20  # record-level reasons copied into a quarantined delivery's reason file
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    file_name: str
+    iface: str | None
+    province: str | None
+    data_date: str | None
+    seq: str | None
+    status: str
+    record_count: int | None
+    loaded_count: int
+    rejected_count: int
+    reason: str | None
+    lake_path: Path | None
+    duration_ms: int
+
+    def describe(self) -> str:
+        if self.status == REJECTED:
+            return f"{self.file_name}: REJECTED ({self.reason})"
+        if self.status == SKIPPED:
+            return f"{self.file_name}: SKIPPED ({self.reason})"
+        rejected = f", {self.rejected_count} rejected" if self.rejected_count else ""
+        return (
+            f"{self.file_name}: {self.status} {self.loaded_count} of {self.record_count} "
+            f"records{rejected} in {self.duration_ms} ms"
+        )
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[DeliveryOutcome] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # data files whose check file has not landed
+
+    def by_status(self, status: str) -> list[DeliveryOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    def describe(self) -> str:
+        counts = Counter(o.status for o in self.outcomes)
+        lines = [
+            f"{len(self.outcomes)} deliveries: {counts[LOADED]} loaded, {counts[REPLACED]} "
+            f"replaced, {counts[SKIPPED]} skipped, {counts[REJECTED]} rejected; "
+            f"{sum(o.loaded_count for o in self.outcomes)} records loaded, "
+            f"{sum(o.rejected_count for o in self.outcomes if o.status != REJECTED)} "
+            "records rejected"
+        ]
+        lines += [f"  rejected: {o.file_name}: {o.reason}" for o in self.by_status(REJECTED)]
+        if self.waiting:
+            lines.append(
+                f"{len(self.waiting)} data files wait for their check file: "
+                + ", ".join(self.waiting)
+            )
+        return "\n".join(lines)
+
+
+def archive_dir(settings: Settings) -> Path:
+    """Landed files that were loaded or skipped end up here: landing holds only what is new."""
+    return settings.home / "archive"
+
+
+def list_ready_deliveries(settings: Settings) -> list[Delivery]:
+    """Deliveries whose check file has landed, in processing order."""
+    return scan_landing(_landing(settings)).ready
+
+
+def ingest_delivery(
+    settings: Settings, delivery: Delivery, progress: Progress | None = None
+) -> DeliveryOutcome:
+    """Ingest one ready delivery under the ingest lock (the unit a Dagster asset calls)."""
+    with ingest_lock(settings, progress):
+        _recover(settings)
+        return _ingest(settings, delivery)
+
+
+def ingest_landing(settings: Settings, progress: Progress | None = print) -> IngestSummary:
+    """Ingest every ready delivery of the landing folder; quarantine files that fit no interface."""
+    say = progress or (lambda _message: None)
+    landing = _landing(settings)
+    with ingest_lock(settings, say):
+        _recover(settings)
+        found = scan_landing(landing)
+        summary = IngestSummary(waiting=[p.name for p in found.waiting])
+        for unknown in found.unrecognised:
+            outcome = _quarantine_unrecognised(settings, unknown)
+            summary.outcomes.append(outcome)
+            say(outcome.describe())
+        for delivery in found.ready:
+            outcome = _ingest(settings, delivery)
+            summary.outcomes.append(outcome)
+            say(outcome.describe())
+        for name in summary.waiting:
+            say(f"{name}: waiting for its check file")
+    return summary
+
+
+def _landing(settings: Settings) -> Path:
+    if not settings.landing.is_dir():
+        raise JingfenError(
+            f"the landing folder {settings.landing} does not exist: create it and put the "
+            "deliveries there, or set JINGFEN_HOME to the right home"
+        )
+    return settings.landing
+
+
+def _recover(settings: Settings) -> None:
+    """Finish what a killed run committed but did not complete; drop its temporary files."""
+    lake.remove_leftovers(settings.lake)
+    for leftover in settings.tmp.glob("*.utf8.txt") if settings.tmp.exists() else ():
+        leftover.unlink(missing_ok=True)
+    moves = ops_store.pending_moves(settings)
+    _carry_out(settings, moves)
+
+
+def _carry_out(settings: Settings, moves: list[ops_store.Move]) -> None:
+    for move in moves:
+        if move.source.exists():
+            lake.move(move.source, move.target)
+    if moves:
+        ops_store.clear_moves(settings, moves)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.started_at = dt.datetime.now()
+        self._start = time.monotonic()
+
+    def stop(self) -> tuple[dt.datetime, dt.datetime, int]:
+        return self.started_at, dt.datetime.now(), int((time.monotonic() - self._start) * 1000)
+
+
+def _ingest(settings: Settings, delivery: Delivery) -> DeliveryOutcome:
+    timer = _Timer()
+    check: CheckFile | None = None
+    sha256: str | None = None
+    try:
+        try:
+            check = read_check_file(delivery)
+            return _load(settings, delivery, check, timer)
+        except DeliveryRejected as rejected:
+            if delivery.data_path is not None and delivery.data_path.exists():
+                sha256 = sha256_of(delivery.data_path)
+            sample = rejected.rejects if isinstance(rejected, _ThresholdExceeded) else []
+            return _reject(settings, delivery, check, sha256, str(rejected), sample, timer)
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            raise _disk_full(settings, delivery) from err
+        raise
+    except duckdb.IOException as err:
+        if "space" in str(err).lower():
+            raise _disk_full(settings, delivery) from err
+        raise JingfenError(
+            f"cannot read or write while ingesting {delivery.file_name}: {err}"
+        ) from err
+
+
+def _disk_full(settings: Settings, delivery: Delivery) -> JingfenError:
+    return JingfenError(
+        f"the disk is full while ingesting {delivery.file_name}: free space under "
+        f"{settings.home} and run jingfen ingest again (nothing half-written was kept)"
+    )
+
+
+def _load(
+    settings: Settings, delivery: Delivery, check: CheckFile, timer: _Timer
+) -> DeliveryOutcome:
+    assert delivery.data_path is not None
+    current = ops_store.current_sha256(
+        settings, delivery.iface, delivery.province, delivery.data_date, delivery.seq
+    )
+    text: Text | None = None
+    hashing: dict[str, object] = {}
+    hasher: threading.Thread | None = None
+    if needs_rewrite(delivery, check):
+        text = rewrite_as_utf8(delivery, check, settings.tmp)
+        sha256 = text.sha256
+    elif current is not None:
+        sha256, line_count = hash_and_count(delivery.data_path)
+        text = Text(delivery.data_path, sha256, line_count, temporary=False)
+    else:
+        # A name never loaded cannot be a duplicate: hash while DuckDB parses.
+        def run() -> None:
+            try:
+                hashing["result"] = hash_and_count(delivery.data_path)
+            except BaseException as err:  # re-raised in the calling thread
+                hashing["error"] = err
+
+        hasher = threading.Thread(target=run, daemon=True)
+        hasher.start()
+        sha256 = None
+    try:
+        if text is not None and text.sha256 == current:
+            return _skip(settings, delivery, check, text.sha256, timer)
+        source = text.path if text is not None else delivery.data_path
+        con = parse.connect(settings)
+        tmp_parquet: Path | None = None
+        try:
+            try:
+                staging = parse.Staging(con, delivery.interface, source)
+            finally:
+                if hasher is not None:
+                    hasher.join()
+            if hasher is not None:
+                if "error" in hashing:
+                    raise hashing["error"]  # type: ignore[misc]
+                sha256, line_count = hashing["result"]  # type: ignore[misc]
+                text = Text(delivery.data_path, sha256, line_count, temporary=False)
+            assert text is not None
+            if staging.record_count != check.record_count:
+                raise DeliveryRejected(
+                    f"{delivery.file_name} holds {staging.record_count} records, its check "
+                    f"file says {check.record_count}"
+                )
+            staging.collect_rejects(text.line_count, check.encoding or "UTF-8")
+            final = lake.lake_path(settings.lake, delivery)
+            staging.reject_duplicates(lake.siblings(settings.lake, delivery))
+            parsed = staging.parsed()
+            _apply_threshold(settings, delivery, parsed)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp_parquet = lake.temporary_path(final)
+            staging.write_parquet(
+                tmp_parquet,
+                parse.Lineage(
+                    delivery.province, delivery.data_date, delivery.file_name, timer.started_at
+                ),
+            )
+            lake.publish(tmp_parquet, final)
+        except duckdb.Error as err:
+            if isinstance(err, duckdb.IOException):
+                raise
+            raise DeliveryRejected(f"{delivery.file_name} cannot be parsed: {err}") from err
+        finally:
+            con.close()
+            if tmp_parquet is not None:
+                tmp_parquet.unlink(missing_ok=True)
+        status = REPLACED if current is not None else LOADED
+        started_at, processed_at, duration_ms = timer.stop()
+        entry = ops_store.LogEntry(
+            delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
+            delivery.seq, status, parsed.record_count, parsed.loaded_count,
+            len(parsed.rejects), None, sha256, str(final.relative_to(settings.lake)),
+            started_at, processed_at, duration_ms, delivery.check_path.name,
+            check.byte_size, check.encoding or "UTF-8",
+        )  # fmt: skip
+        moves = _moves(delivery, archive_dir(settings))
+        ops_store.record(
+            settings, entry, moves, parsed.rejects,
+            replaces_names=(f"{delivery.stem}.AVL", f"{delivery.stem}.AVL.gz"),
+        )  # fmt: skip
+        _carry_out(settings, moves)
+        return _outcome(entry, final)
+    finally:
+        if text is not None and text.temporary:
+            text.path.unlink(missing_ok=True)
+
+
+def _apply_threshold(settings: Settings, delivery: Delivery, parsed: parse.Parsed) -> None:
+    if not parsed.record_count:
+        return
+    share = len(parsed.rejects) / parsed.record_count
+    if share > settings.reject_threshold:
+        sample = "; ".join(f"line {r.line_no}: {r.reason}" for r in parsed.rejects[:3])
+        raise _ThresholdExceeded(
+            f"{len(parsed.rejects)} of {parsed.record_count} records rejected ({share:.1%}), "
+            f"more than the {settings.reject_threshold:.1%} allowed; first: {sample}",
+            parsed.rejects,
+        )
+
+
+class _ThresholdExceeded(DeliveryRejected):
+    def __init__(self, reason: str, rejects: list[parse.RejectedRecord]) -> None:
+        super().__init__(reason)
+        self.rejects = rejects
+
+
+def _moves(delivery: Delivery, folder: Path) -> list[ops_store.Move]:
+    return [ops_store.Move(path, folder / path.name) for path in delivery.paths]
+
+
+def _skip(
+    settings: Settings, delivery: Delivery, check: CheckFile, sha256: str, timer: _Timer
+) -> DeliveryOutcome:
+    started_at, processed_at, duration_ms = timer.stop()
+    final = lake.lake_path(settings.lake, delivery)
+    entry = ops_store.LogEntry(
+        delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
+        delivery.seq, SKIPPED, check.record_count, 0, 0,
+        "identical to the version already loaded", sha256,
+        str(final.relative_to(settings.lake)), started_at, processed_at, duration_ms,
+        delivery.check_path.name, check.byte_size, check.encoding or "UTF-8",
+    )  # fmt: skip
+    moves = _moves(delivery, archive_dir(settings))
+    ops_store.record(settings, entry, moves)
+    _carry_out(settings, moves)
+    return _outcome(entry, final)
+
+
+def _reject(
+    settings: Settings,
+    delivery: Delivery,
+    check: CheckFile | None,
+    sha256: str | None,
+    reason: str,
+    sample: list[parse.RejectedRecord],
+    timer: _Timer,
+) -> DeliveryOutcome:
+    record_count = check.record_count if check else None
+    _write_reason_file(settings, delivery.stem, reason, sample)
+    started_at, processed_at, duration_ms = timer.stop()
+    entry = ops_store.LogEntry(
+        delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
+        delivery.seq, REJECTED, record_count, 0, record_count or 0, reason, sha256, None,
+        started_at, processed_at, duration_ms, delivery.check_path.name,
+        check.byte_size if check else None, (check.encoding or "UTF-8") if check else None,
+    )  # fmt: skip
+    moves = _moves(delivery, settings.quarantine)
+    ops_store.record(settings, entry, moves)
+    _carry_out(settings, moves)
+    return _outcome(entry, None)
+
+
+def _quarantine_unrecognised(settings: Settings, unknown: Unrecognised) -> DeliveryOutcome:
+    timer = _Timer()
+    sha256 = sha256_of(unknown.path)
+    _write_reason_file(settings, unknown.path.name, unknown.reason, [])
+    started_at, processed_at, duration_ms = timer.stop()
+    entry = ops_store.LogEntry(
+        unknown.path.name, unknown.iface, unknown.province, unknown.data_date, unknown.seq,
+        REJECTED, None, 0, 0, unknown.reason, sha256, None, started_at, processed_at,
+        duration_ms, None, unknown.path.stat().st_size, None,
+    )  # fmt: skip
+    moves = [ops_store.Move(unknown.path, settings.quarantine / unknown.path.name)]
+    ops_store.record(settings, entry, moves)
+    _carry_out(settings, moves)
+    return _outcome(entry, None)
+
+
+def _write_reason_file(
+    settings: Settings, stem: str, reason: str, rejects: list[parse.RejectedRecord]
+) -> None:
+    """A plain-text note beside the quarantined files, for whoever fixes the delivery."""
+    settings.quarantine.mkdir(parents=True, exist_ok=True)
+    lines = [reason]
+    lines += [f"line {r.line_no}: {r.reason}" for r in rejects[:_REASON_SAMPLE]]
+    target = settings.quarantine / f"{stem}.reason.txt"
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(target)
+
+
+def _outcome(entry: ops_store.LogEntry, final: Path | None) -> DeliveryOutcome:
+    return DeliveryOutcome(
+        entry.file_name, entry.iface, entry.province_code, entry.data_date, entry.seq,
+        entry.status, entry.record_count, entry.loaded_count, entry.rejected_count,
+        entry.reason, final if entry.status != REJECTED else None, entry.duration_ms,
+    )  # fmt: skip

@@ -1,0 +1,199 @@
+"""The load log and the rejected records, kept in the small DuckDB file settings.ops_db.
+
+DuckDB locks a file exclusively across processes, so every function here opens the file, does
+one transaction and closes it again; a brief lock held by a reader is waited out.
+
+``pending_moves`` is the journal that makes a run safe to kill: the outcome of a delivery and the
+moves of its landed files (to archive or quarantine) are committed together, and the moves are
+carried out afterwards; a run that starts finds moves left over by a killed one and finishes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingestion.parse import RejectedRecord
+from jingfen.errors import JingfenError
+from jingfen.settings import Settings
+
+LOAD_LOG_COLUMNS = {
+    "file_name": "VARCHAR",
+    "iface": "VARCHAR",
+    "province_code": "VARCHAR",
+    "data_date": "VARCHAR",
+    "seq": "VARCHAR",
+    "status": "VARCHAR",  # LOADED, SKIPPED, REPLACED, REJECTED
+    "record_count": "BIGINT",
+    "loaded_count": "BIGINT",
+    "rejected_count": "BIGINT",
+    "reason": "VARCHAR",
+    "content_sha256": "VARCHAR",
+    "lake_path": "VARCHAR",  # relative to the lake root
+    "started_at": "TIMESTAMP",
+    "processed_at": "TIMESTAMP",
+    "duration_ms": "BIGINT",
+    "check_file_name": "VARCHAR",
+    "byte_size": "BIGINT",
+    "encoding": "VARCHAR",
+}
+REJECTED_RECORDS_COLUMNS = {
+    "file_name": "VARCHAR",
+    "line_no": "BIGINT",
+    "raw_line": "VARCHAR",
+    "reason": "VARCHAR",
+    "iface": "VARCHAR",
+    "province_code": "VARCHAR",
+    "data_date": "VARCHAR",
+}
+
+_LOCK_WAIT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of load_log, in column order."""
+
+    file_name: str
+    iface: str | None
+    province_code: str | None
+    data_date: str | None
+    seq: str | None
+    status: str
+    record_count: int | None
+    loaded_count: int
+    rejected_count: int
+    reason: str | None
+    content_sha256: str | None
+    lake_path: str | None
+    started_at: dt.datetime
+    processed_at: dt.datetime
+    duration_ms: int
+    check_file_name: str | None
+    byte_size: int | None
+    encoding: str | None
+
+
+@dataclass(frozen=True)
+class Move:
+    source: Path
+    target: Path
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    for table, columns in (
+        ("load_log", LOAD_LOG_COLUMNS),
+        ("rejected_records", REJECTED_RECORDS_COLUMNS),
+        ("pending_moves", {"source": "VARCHAR", "target": "VARCHAR"}),
+    ):
+        body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+
+
+@contextlib.contextmanager
+def connect(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open ops_db for one short transaction, waiting while another process holds it."""
+    settings.ops_db.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(settings.ops_db))
+            break
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                raise JingfenError(
+                    f"cannot open the load log {settings.ops_db}: {err}. Close whatever holds "
+                    "it (DuckDB allows one writer) and run jingfen ingest again"
+                ) from err
+            time.sleep(0.2)
+    try:
+        _create(con)
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+def current_sha256(
+    settings: Settings, iface: str, province: str, data_date: str, seq: str
+) -> str | None:
+    """Content hash of the version of this delivery that is in the lake now, if any."""
+    if not settings.ops_db.exists():
+        return None
+    with connect(settings) as con:
+        row = con.execute(
+            "SELECT content_sha256 FROM load_log WHERE iface = ? AND province_code = ? "
+            "AND data_date = ? AND seq = ? AND status IN ('LOADED', 'REPLACED') "
+            "ORDER BY processed_at DESC LIMIT 1",
+            [iface, province, data_date, seq],
+        ).fetchone()
+    return row[0] if row else None
+
+
+def record(
+    settings: Settings,
+    entry: LogEntry,
+    moves: Sequence[Move],
+    rejects: Sequence[RejectedRecord] | None = None,
+    replaces_names: Sequence[str] = (),
+) -> None:
+    """Commit one delivery's outcome, its rejected records and its pending file moves together.
+
+    ``rejects`` is given for a loaded delivery: they replace those of every earlier version
+    (``replaces_names``: the names the delivery may have had, plain or gzipped).
+    """
+    with connect(settings) as con:
+        placeholders = ", ".join("?" for _ in LOAD_LOG_COLUMNS)
+        con.execute(f"INSERT INTO load_log VALUES ({placeholders})", list(astuple(entry)))
+        if rejects is not None:
+            con.execute(
+                "DELETE FROM rejected_records WHERE file_name IN (SELECT unnest(?))",
+                [list(replaces_names)],
+            )
+            if rejects:
+                rows = pa.table(
+                    {
+                        "file_name": [entry.file_name] * len(rejects),
+                        "line_no": [r.line_no for r in rejects],
+                        "raw_line": [r.raw_line for r in rejects],
+                        "reason": [r.reason for r in rejects],
+                        "iface": [entry.iface] * len(rejects),
+                        "province_code": [entry.province_code] * len(rejects),
+                        "data_date": [entry.data_date] * len(rejects),
+                    }
+                )
+                con.register("new_rejects", rows)
+                con.execute("INSERT INTO rejected_records SELECT * FROM new_rejects")
+        if moves:
+            con.executemany(
+                "INSERT INTO pending_moves VALUES (?, ?)",
+                [(str(m.source), str(m.target)) for m in moves],
+            )
+
+
+def pending_moves(settings: Settings) -> list[Move]:
+    if not settings.ops_db.exists():
+        return []
+    with connect(settings) as con:
+        rows = con.execute("SELECT source, target FROM pending_moves").fetchall()
+    return [Move(Path(source), Path(target)) for source, target in rows]
+
+
+def clear_moves(settings: Settings, moves: Sequence[Move]) -> None:
+    with connect(settings) as con:
+        con.executemany(
+            "DELETE FROM pending_moves WHERE source = ? AND target = ?",
+            [(str(m.source), str(m.target)) for m in moves],
+        )

@@ -1,0 +1,356 @@
+"""Parsing and validating one delivery in DuckDB (interfaces.md §2, §4.2).
+
+One parallel scan reads every field as text, casts and checks it, and stages the typed rows in a
+temporary table whose rowid is the record's position (so line numbers cost nothing). Reasons are
+computed in SQL for the few failing rows only. DuckDB's CSV reader keeps the lines it cannot split
+into the right number of fields itself (``store_rejects``). Duplicate keys are found with one
+aggregate. Python touches individual lines only on the rare paths (blank lines, duplicates).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingestion.contract import Field, FieldType, Interface, lake_schema
+from jingfen.settings import Settings
+
+# Value rules the contract states in prose only (interfaces.md §3); kept here, next to the checks.
+RANGES: dict[tuple[str, str], tuple[int, int]] = {("PAYREL", "share_pct"): (1, 100)}
+
+_SHOWN_VALUE_CHARS = 40
+_CAST_TYPES = (FieldType.INT, FieldType.DATE, FieldType.TIMESTAMP)
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    line_no: int
+    raw_line: str  # service_password already blanked
+    reason: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    record_count: int  # non-empty lines: loaded + rejected
+    rejects: list[RejectedRecord]
+
+    @property
+    def loaded_count(self) -> int:
+        return self.record_count - len(self.rejects)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    province: str
+    data_date: str
+    file_name: str
+    loaded_at: dt.datetime
+
+
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to settings.tmp, so a delivery larger than memory loads."""
+    spill = settings.tmp / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(
+        config={
+            "memory_limit": settings.memory_limit,
+            "threads": settings.threads,
+            "temp_directory": str(spill),
+            "preserve_insertion_order": True,  # staged rowid == position in the file
+        }
+    )
+
+
+def sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _col(name: str) -> str:
+    return f'"{name}"'
+
+
+def _shown(column: str) -> str:
+    return f"'''' || left({column}, {_SHOWN_VALUE_CHARS}) || ''''"
+
+
+def _typed(f: Field) -> str:
+    c = _col(f.name)
+    if f.type is FieldType.INT:
+        return f"TRY_CAST({c} AS BIGINT)"
+    if f.type is FieldType.DATE:
+        return f"CAST(try_strptime({c}, '%Y%m%d') AS DATE)"
+    if f.type is FieldType.TIMESTAMP:
+        return f"try_strptime({c}, '%Y%m%d%H%M%S')"
+    return c
+
+
+def _rule(iface: Interface, f: Field) -> tuple[str, str] | None:
+    """(condition a non-NULL value must meet, reason when it does not) for one field."""
+    c, t = _col(f.name), f"t_{f.name}"
+    shown = _shown(c)
+    if f.type is FieldType.INT:
+        low_high = RANGES.get((iface.code, f.name))
+        ok = f"regexp_full_match({c}, '-?[0-9]+') AND {t} IS NOT NULL"
+        if low_high:
+            ok += f" AND {t} BETWEEN {low_high[0]} AND {low_high[1]}"
+            return ok, (
+                f"'unparsable value in {f.name} (integer {low_high[0]}–{low_high[1]} expected): '"
+                f" || {shown}"
+            )
+        return ok, f"'unparsable value in {f.name} (integer expected): ' || {shown}"
+    if f.type is FieldType.DATE:
+        return (
+            f"regexp_full_match({c}, '[0-9]{{8}}') AND {t} IS NOT NULL",
+            f"'unparsable value in {f.name} (date YYYYMMDD expected): ' || {shown}",
+        )
+    if f.type is FieldType.TIMESTAMP:
+        return (
+            f"regexp_full_match({c}, '[0-9]{{14}}') AND {t} IS NOT NULL",
+            f"'unparsable value in {f.name} (timestamp YYYYMMDDHHMMSS expected): ' || {shown}",
+        )
+    if f.type is FieldType.MONTH:
+        return (
+            f"regexp_full_match({c}, '[0-9]{{4}}(0[1-9]|1[0-2])')",
+            f"'unparsable value in {f.name} (month YYYYMM expected): ' || {shown}",
+        )
+    if f.type is FieldType.MSISDN:
+        return (
+            f"regexp_full_match({c}, '[0-9]{{11}}')",
+            f"'unparsable value in {f.name} (11 digits expected): ' || {shown}",
+        )
+    if f.type is FieldType.CODE:
+        codes = ", ".join(sql_text(code) for code in f.codes)
+        return f"{c} IN ({codes})", f"'bad code in {f.name}: ' || {shown}"
+    return None
+
+
+def _checks(iface: Interface) -> list[tuple[str, str]]:
+    checks = [
+        (f"{_col(name)} IS NOT NULL", sql_text(f"NULL primary key field {name}"))
+        for name in iface.primary_key
+    ]
+    for f in iface.stored_fields:
+        rule = _rule(iface, f)
+        if rule is not None:
+            checks.append((f"({_col(f.name)} IS NULL OR ({rule[0]}))", rule[1]))
+    return checks
+
+
+def csv_source(iface: Interface, path: Path) -> str:
+    columns = ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in iface.field_names)
+    return (
+        f"read_csv({sql_text(str(path))}, columns={{{columns}}}, delim='|', quote='', "
+        "escape='', header=false, auto_detect=false, strict_mode=true, store_rejects=true, "
+        "rejects_table='csv_rejects', rejects_scan='csv_scans', rejects_limit=0)"
+    )
+
+
+def staging_sql(iface: Interface, path: Path) -> str:
+    """The one pass: typed columns plus, for failing rows only, the reason and the raw line."""
+    cast = [f for f in iface.stored_fields if f.type in _CAST_TYPES]
+    casts = [f"{_typed(f)} AS t_{f.name}" for f in cast]
+    typed = [
+        f"t_{f.name} AS {_col(f.name)}" if f in cast else _col(f.name) for f in iface.stored_fields
+    ]
+    checks = _checks(iface)
+    ok = " AND ".join(cond for cond, _ in checks)
+    reason = "concat_ws('; ', " + ", ".join(
+        f"CASE WHEN NOT ({cond}) THEN {why} END" for cond, why in checks
+    ) + ")"  # fmt: skip
+    raw = " || '|' || ".join(
+        "''" if f.type is FieldType.SECRET else f"coalesce({_col(f.name)}, '')"
+        for f in iface.fields
+    )
+    return (
+        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(typed)}, "
+        f"CASE WHEN NOT ({ok}) THEN {reason} END AS _reason, "
+        f"CASE WHEN NOT ({ok}) THEN {raw} END AS _raw "
+        f"FROM (SELECT *, {', '.join(casts) or 'NULL AS _none'} FROM {csv_source(iface, path)})"
+    )
+
+
+def redact(iface: Interface, line: str) -> str:
+    """Blank credential fields in a raw line, even when its field count is wrong.
+
+    With too few fields the password may have moved anywhere: everything from its position on,
+    and the last field, are blanked. With too many, everything from its position on.
+    """
+    secret_positions = [i for i, f in enumerate(iface.fields) if f.type is FieldType.SECRET]
+    if not secret_positions:
+        return line
+    values = line.split("|")
+    if len(values) == len(iface.fields):
+        for i in secret_positions:
+            values[i] = ""
+    else:
+        first = min(secret_positions)
+        values = values[:first] + [""] * max(len(values) - first, 0)
+        values[-1] = ""
+    return "|".join(values)
+
+
+def _reader_reason(error_type: str, line: str, iface: Interface, encoding: str, msg: str) -> str:
+    if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        return f"wrong number of fields: {line.count('|') + 1} instead of {len(iface.fields)}"
+    if error_type == "INVALID ENCODING":
+        return f"not valid {encoding} text"
+    return msg
+
+
+def blank_lines(path: Path) -> list[int]:
+    """Line numbers of empty lines; DuckDB skips them silently, so they shift the numbering."""
+    with open(path, "rb") as text:
+        return [n for n, line in enumerate(text, 1) if not line.strip(b"\r\n")]
+
+
+def fetch_lines(path: Path, wanted: Iterable[int]) -> dict[int, str]:
+    wanted = set(wanted)
+    found: dict[int, str] = {}
+    with open(path, "rb") as text:
+        for n, line in enumerate(text, 1):
+            if n in wanted:
+                found[n] = line.rstrip(b"\r\n").decode("utf-8", "replace")
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+class Staging:
+    """One delivery staged in a DuckDB connection, with its rejects and line numbering."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, iface: Interface, path: Path) -> None:
+        self.con, self.iface, self.path = con, iface, path
+        con.execute(staging_sql(iface, path))
+        self._staged, self._failing = con.execute(
+            "SELECT count(*), count(_reason) FROM staged"
+        ).fetchone()
+        self._reader_rows = con.execute(
+            "SELECT line, any_value(error_type), any_value(csv_line), any_value(error_message) "
+            "FROM csv_rejects GROUP BY line ORDER BY line"
+        ).fetchall()
+        self.record_count = self._staged + len(self._reader_rows)
+        self._skip_keys: list[int] = []
+        self._dropped: set[int] = set()
+        self.rejects: list[RejectedRecord] = []
+
+    def collect_rejects(self, line_count: int, encoding: str) -> None:
+        """Number the lines (``line_count`` counts every line, empty ones too) and gather the
+        records the reader and the SQL checks rejected."""
+        skipped = [row[0] for row in self._reader_rows]
+        if line_count > self.record_count:
+            skipped = sorted([*skipped, *blank_lines(self.path)])
+        # staged row r (0-based) sits on line r + 1 + (skipped lines before it); k_j below is
+        # the number of staged rows before the j-th skipped line.
+        self._skip_keys = [line - j for j, line in enumerate(skipped, 1)]
+        self.rejects = [
+            RejectedRecord(
+                line,
+                redact(self.iface, text.strip("\r\n")),
+                _reader_reason(error_type, text.strip("\r\n"), self.iface, encoding, message),
+            )
+            for line, error_type, text, message in self._reader_rows
+        ]
+        if self._failing:
+            self.rejects += [
+                RejectedRecord(self.line_of(rid), redact(self.iface, raw), reason)
+                for rid, raw, reason in self.con.execute(
+                    "SELECT rowid, _raw, _reason FROM staged WHERE _reason IS NOT NULL"
+                ).fetchall()
+            ]
+
+    def line_of(self, rowid: int) -> int:
+        return rowid + 1 + bisect.bisect_right(self._skip_keys, rowid)
+
+    def reject_duplicates(self, siblings: list[Path]) -> None:
+        """Reject repeated keys: within the delivery the first occurrence loads; a key already
+        loaded from another file of the same data date (a split delivery) is rejected here."""
+        pk = ", ".join(_col(name) for name in self.iface.primary_key)
+        key = " || ', ' || ".join(
+            f"'{name}=' || CAST({_col(name)} AS VARCHAR)" for name in self.iface.primary_key
+        )
+        found: dict[int, str] = {}
+        for rid, first, key in self.con.execute(
+            f"""
+            WITH repeated AS (
+                SELECT {pk} FROM staged WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1
+            ),
+            occurrences AS (
+                SELECT s.rowid AS rid, min(s.rowid) OVER (PARTITION BY {pk}) AS first_rid,
+                    {key} AS key
+                FROM staged AS s SEMI JOIN repeated USING ({pk})
+                WHERE s._reason IS NULL
+            )
+            SELECT rid, first_rid, key FROM occurrences WHERE rid > first_rid
+            """
+        ).fetchall():
+            found[rid] = f"primary key {key} repeated: first at line {self.line_of(first)}"
+        if siblings:
+            files = "[" + ", ".join(sql_text(str(p)) for p in siblings) + "]"
+            for rid, file_name, line_no, key in self.con.execute(
+                f"""
+                SELECT s.rowid, o._file_name, min(o._line_no), {key}
+                FROM staged AS s JOIN read_parquet({files}) AS o USING ({pk})
+                WHERE s._reason IS NULL GROUP BY ALL
+                """
+            ).fetchall():
+                found.setdefault(
+                    rid,
+                    f"primary key {key} already loaded for this data date from {file_name} "
+                    f"line {line_no}",
+                )
+        if not found:
+            return
+        self._dropped.update(found)
+        lines = {rid: self.line_of(rid) for rid in found}
+        raw = fetch_lines(self.path, lines.values())
+        self.rejects += [
+            RejectedRecord(lines[rid], redact(self.iface, raw.get(lines[rid], "")), reason)
+            for rid, reason in found.items()
+        ]
+
+    def parsed(self) -> Parsed:
+        return Parsed(self.record_count, sorted(self.rejects, key=lambda r: r.line_no))
+
+    def write_parquet(self, out: Path, lineage: Lineage) -> int:
+        """Write the loadable rows, typed as lake_schema(), to ``out``; returns rows written."""
+        con = self.con
+        source = "(SELECT rowid AS _rid, * FROM staged WHERE _reason IS NULL)"
+        line_no = "_rid + 1"
+        if self._skip_keys:
+            con.execute("CREATE OR REPLACE TEMP TABLE skips (k BIGINT, before BIGINT)")
+            con.executemany(
+                "INSERT INTO skips VALUES (?, ?)",
+                [(k, j) for j, k in enumerate(self._skip_keys, 1)],
+            )
+            source = (
+                f"(SELECT s.*, coalesce(k.before, 0) AS _before FROM {source} AS s "
+                "ASOF LEFT JOIN (SELECT k, max(before) AS before FROM skips GROUP BY k) AS k "
+                "ON s._rid >= k.k)"
+            )
+            line_no = "_rid + 1 + _before"
+        where = ""
+        if self._dropped:
+            con.execute("CREATE OR REPLACE TEMP TABLE dropped (rid BIGINT)")
+            con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in self._dropped])
+            where = "WHERE _rid NOT IN (SELECT rid FROM dropped)"
+        values = {
+            "_province_code": sql_text(lineage.province),
+            "_data_date": sql_text(lineage.data_date),
+            "_file_name": sql_text(lineage.file_name),
+            "_line_no": line_no,
+            "_loaded_at": sql_text(lineage.loaded_at.isoformat(sep=" ")),
+        }
+        columns = ", ".join(
+            f"CAST({values.get(name, _col(name))} AS {sql_type}) AS {_col(name)}"
+            for name, sql_type in lake_schema(self.iface).items()
+        )
+        written = con.execute(
+            f"COPY (SELECT {columns} FROM {source} {where}) TO {sql_text(str(out))} "
+            "(FORMAT parquet)"
+        ).fetchone()
+        return int(written[0])
