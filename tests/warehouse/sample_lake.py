@@ -3,7 +3,8 @@
 Province 571: users U1 (GOTONE, city 571), U2 (SZX, 571, cancels 2026-02-10), U3 (MZONE, 574,
 absent from the 202603 snapshot), U4 (SZX, 571, opens 2026-02-20 under U2's cert_no: a re-entry).
 Province 574: users P1 (GOTONE) and P2 (GOTONE, cancels in February).
-Snapshots 202601..202603; usage, bills and payments mostly in 202602.
+Snapshots 202601..202603; usage, bills and payments mostly in 202602. PLAN has no delivery at
+all: the warehouse must still build (its source falls back to an empty typed relation).
 """
 
 from __future__ import annotations
@@ -130,12 +131,6 @@ def build_sample_lake(lake: Path) -> None:
                 {"group_id": "G1", "user_id": "U3", "join_date": D(2026, 1, 1),
                  "leave_date": D(2026, 2, 15), "group_pays": "0"},
             ],
-        )  # fmt: skip
-        write_delivery(
-            lake, "PLAN", p, month,
-            [{"plan_id": "PL1", "plan_name": "全球通88", "brand": "GOTONE",
-              "monthly_fee_fen": 8800, "free_voice_min": 100, "free_data_mb": 1024,
-              "free_sms": 50, "eff_date": D(2020, 1, 1)}],
         )  # fmt: skip
         write_delivery(
             lake, "CHANNEL", p, month,
