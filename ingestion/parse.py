@@ -270,7 +270,7 @@ class Staging:
         """Reject repeated keys: within the delivery the first occurrence loads; a key already
         loaded from another file of the same data date (a split delivery) is rejected here."""
         pk = ", ".join(_col(name) for name in self.iface.primary_key)
-        key = " || ', ' || ".join(
+        shown_key = " || ', ' || ".join(
             f"'{name}=' || CAST({_col(name)} AS VARCHAR)" for name in self.iface.primary_key
         )
         found: dict[int, str] = {}
@@ -281,7 +281,7 @@ class Staging:
             ),
             occurrences AS (
                 SELECT s.rowid AS rid, min(s.rowid) OVER (PARTITION BY {pk}) AS first_rid,
-                    {key} AS key
+                    {shown_key} AS key
                 FROM staged AS s SEMI JOIN repeated USING ({pk})
                 WHERE s._reason IS NULL
             )
@@ -293,7 +293,7 @@ class Staging:
             files = "[" + ", ".join(sql_text(str(p)) for p in siblings) + "]"
             for rid, file_name, line_no, key in self.con.execute(
                 f"""
-                SELECT s.rowid, o._file_name, min(o._line_no), {key}
+                SELECT s.rowid, o._file_name, min(o._line_no), {shown_key}
                 FROM staged AS s JOIN read_parquet({files}) AS o USING ({pk})
                 WHERE s._reason IS NULL GROUP BY ALL
                 """
