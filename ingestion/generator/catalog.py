@@ -41,13 +41,13 @@ def _gotone(fee: int, minutes: int, data_gb: int, weight: float) -> Plan:
 
 
 PLANS: tuple[Plan, ...] = (
-    _gotone(30, 100, 1, 0.10),
-    _gotone(98, 300, 10, 0.30),
-    _gotone(168, 600, 20, 0.25),
-    _gotone(268, 1000, 30, 0.15),
-    _gotone(388, 1500, 40, 0.10),
-    _gotone(568, 2500, 60, 0.06),
-    _gotone(788, 4000, 100, 0.04),
+    _gotone(30, 100, 1, 0.20),
+    _gotone(98, 300, 10, 0.40),
+    _gotone(168, 600, 20, 0.20),
+    _gotone(268, 1000, 30, 0.10),
+    _gotone(388, 1500, 40, 0.05),
+    _gotone(568, 2500, 60, 0.03),
+    _gotone(788, 4000, 100, 0.02),
     Plan("SZ000", "神州行大众卡", BRAND_SZX, 0, 0, 0, 0, 0.20),
     Plan("SZ008", "神州行畅听卡8元", BRAND_SZX, 800, 50, 100, 0, 0.25),
     Plan("SZ018", "神州行家园卡18元", BRAND_SZX, 1800, 100, 1024, 0, 0.35),
@@ -75,10 +75,10 @@ def plans_of_brand(brand: int) -> tuple[np.ndarray, np.ndarray]:
 # List prices (fen) the switch rating applies before any allowance: per started minute locally,
 # per started 6 seconds for long distance (toll_type 1..4), per started minute for roaming out.
 LOCAL_FEN_PER_MIN = np.array([19, 25, 20], dtype=np.int64)  # by brand index
-TOLL_FEN_PER_6S = np.array([0, 3, 7, 80, 50], dtype=np.int64)  # by toll_type
+TOLL_FEN_PER_6S = np.array([0, 2, 3, 50, 30], dtype=np.int64)  # by toll_type
 ROAM_FEN_PER_MIN = np.array([0, 0, 60, 299], dtype=np.int64)  # by roam_type
 SMS_FEN = 10
-DATA_FEN_PER_MB = 5
+DATA_FEN_PER_MB = 3
 
 
 @dataclass(frozen=True)

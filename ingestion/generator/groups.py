@@ -54,8 +54,8 @@ def _draw_groups(
     )
     boss_class = target.copy()
     stale = rng.random(n)
-    boss_class[stale < 0.08] = (target[stale < 0.08] + 1) % 3
-    boss_class[stale > 0.95] = CLASS_UNKNOWN
+    boss_class[stale < 0.10] = (target[stale < 0.10] + 1) % 3
+    boss_class[stale > 0.92] = CLASS_UNKNOWN
     groups = state.groups.append(
         cust=cust,
         industry=industry,

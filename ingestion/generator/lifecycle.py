@@ -33,6 +33,7 @@ SUSPEND_THEN_LEAVE = 0.15
 CHANGE_PLAN, SIMSWAP, TRANSFER = 0.012, 0.006, 0.001
 OPENS_PER_MONTH = 0.021  # of the initial base
 REENTRY_SHARE = 0.15  # churned customers who come back with a new number within 90 days
+WALK_AWAY_SHARE = 0.3  # leavers who leave their final bill unpaid
 ARREARS_SUSPEND_DAY = 25
 DELINQUENT_SUSPENDED_DAYS = 75  # before arrears turn a suspension into 预销号
 SYSTEM_STAFF = "SYSTEM"
@@ -154,6 +155,7 @@ def run_day(
     users["cancel_on"][cancel] = 0
     groups.leave(state, cancel, log.day)
     _schedule_reentry(state, rng, cancel, ordinal)
+    _walk_away(state, rng, cancel)
 
     resume = np.flatnonzero((users["resume_on"] == ordinal) & (users["status"] == SUSPEND))
     paid_at = _office_hours(rng, len(resume))
@@ -321,6 +323,16 @@ def _schedule_reentry(
     personal = cust[state.customers["cust_type"][cust] == 1]
     back = personal[rng.random(len(personal)) < REENTRY_SHARE]
     state.customers["reentry_on"][back] = ordinal + rng.integers(5, 85, len(back))
+
+
+def _walk_away(state: ProvinceState, rng: np.random.Generator, cancelled: np.ndarray) -> None:
+    """Some leavers never pay their final bill: the debt is written off two months later."""
+    cust = np.unique(state.users["cust"][cancelled])
+    alive = np.bincount(
+        state.users["cust"], weights=state.users["status"] != CANCEL, minlength=state.customers.n
+    )
+    gone = cust[(alive[cust] == 0) & (rng.random(len(cust)) < WALK_AWAY_SHARE)]
+    state.customers["delinquent"][gone] = 1
 
 
 def _opens(

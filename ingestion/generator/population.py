@@ -31,12 +31,12 @@ AGE_RANGE = {BRAND_GOTONE: (28, 62), BRAND_SZX: (18, 80), BRAND_MZONE: (15, 29)}
 VOICE_PER_DAY = np.array([6.0, 3.0, 2.0])
 SMS_PER_DAY = np.array([1.0, 0.8, 2.5])
 DATA_PER_DAY = np.array([5.0, 3.0, 9.0])
-KB_PER_SESSION = np.array([18_000.0, 7_000.0, 20_000.0])
+KB_PER_SESSION = np.array([8_000.0, 3_000.0, 8_000.0])
 ROAM_PROB = np.array([0.05, 0.01, 0.02])
 RAT_SHARE = np.array([0.02, 0.03, 0.65, 0.30])
 
 # VIP tiers by share of all subscribers (at least one each) and their monthly VAS spend, yuan
-TIER_SHARE = {3: 0.003, 2: 0.006, 1: 0.015}  # 3 diamond, 2 gold, 1 silver
+TIER_SHARE = {3: 0.001, 2: 0.002, 1: 0.005}  # 3 diamond, 2 gold, 1 silver
 TIER_VAS_YUAN = {3: 4200, 2: 1900, 1: 800}
 VIP_PLANS = np.array([PLANS.index(p) for p in PLANS if p.plan_id in ("GT388", "GT568", "GT788")])
 
@@ -45,6 +45,7 @@ PAY_METHOD_CASH, PAY_METHOD_BANK, PAY_METHOD_AGENT = (
 )
 BANK_CODES = ("102", "103", "104", "105", "301", "308")
 BANK_COLLECT_DAY = 15
+LATE_PAYERS = 0.1  # pay after the 20th, so next month's bill carries 滞纳金
 
 
 def yyyymmdd(day: date) -> int:
@@ -82,7 +83,11 @@ def new_customers(
         group=NO_GROUP,
         pay_method=pay_method,
         bank=rng.integers(0, len(BANK_CODES), n),
-        pay_day=np.where(pay_method == PAY_METHOD_BANK, BANK_COLLECT_DAY, rng.integers(1, 21, n)),
+        pay_day=np.where(
+            pay_method == PAY_METHOD_BANK,
+            BANK_COLLECT_DAY,
+            np.where(rng.random(n) < LATE_PAYERS, rng.integers(21, 29, n), rng.integers(1, 21, n)),
+        ),
         delinquent=rng.random(n) < 0.03,
     )
 

@@ -60,7 +60,7 @@ HOURS = {
     for is_data in (False, True)
 }
 CALL_TYPE = Categorical([0.55, 0.43, 0.02])
-TOLL_TYPE = Categorical([0.74, 0.10, 0.13, 0.015, 0.015])
+TOLL_TYPE = Categorical([0.85, 0.06, 0.07, 0.01, 0.01])
 OFFNET_CARRIER = Categorical([0.45, 0.45, 0.10], values=np.array([1, 2, 3]))
 SP_FEE = Categorical([0.5, 0.2, 0.15, 0.1, 0.05], values=np.array([0, 10, 30, 100, 200]))
 APN = Categorical([0.86, 0.04, 0.10])
