@@ -1,0 +1,114 @@
+"""A few sentences written from the numbers: what moved most, and where it came from.
+
+Every number quoted here is one of the figures the report shows (reports.figures), formatted the
+same way, so a reader can find it in the tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reports.figures import INT, POINTS, YUAN, FlashFigures, MonthFigures, month_label
+from reports.formats import fmt, fmt_signed
+
+
+def _change_phrase(rate: Decimal | None, label: str) -> str:
+    return f"{label}{fmt(rate, 'change')}" if rate is not None else f"{label}无可比数据"
+
+
+def month_commentary(figures: MonthFigures) -> list[str]:
+    sentences = []
+    users = figures.indicator("users_on_net")
+    net_adds = figures.indicator("net_adds")
+    revenue = figures.indicator("billed_revenue")
+    sentences.append(
+        f"{month_label(figures.month)}在网用户{fmt(users.value, INT)}户"
+        f"({_change_phrase(users.mom_rate, '环比')}), 净增{fmt(net_adds.value, INT)}户; "
+        f"出账收入{fmt(revenue.value, YUAN)}元({_change_phrase(revenue.mom_rate, '环比')}, "
+        f"{_change_phrase(revenue.yoy_rate, '同比')})."
+    )
+
+    moving = [
+        i
+        for i in figures.indicators
+        if i.mom_rate is not None and not i.compares_in_points and i.code != "net_adds"
+    ]
+    if moving:
+        top = max(moving, key=lambda i: (abs(i.mom_rate), i.code))
+        if top.mom_rate:
+            direction = "上升" if top.mom_rate > 0 else "下降"
+            sentences.append(
+                f"环比变动最大的是{top.name_zh}({top.name_en}): {direction}"
+                f"{fmt(abs(top.mom_rate), 'ratio')}, 由{fmt(top.previous_month, top.kind)}"
+                f"到{fmt(top.value, top.kind)}."
+            )
+
+    for indicator, name, unit, kind in (
+        ("users_on_net", "在网用户", "户", INT),
+        ("billed_revenue", "出账收入", "元", YUAN),
+    ):
+        parts = [m for m in figures.movements if m.indicator == indicator]
+        if parts:
+            where = "; ".join(
+                f"{'地市' if m.dimension == 'city' else '品牌'}{m.label}"
+                f"{fmt_signed(m.change, kind)}{unit}"
+                for m in parts
+            )
+            sentences.append(f"{name}变化最大的来源: {where}.")
+
+    churn = figures.indicator("churn_rate")
+    churned = figures.indicator("churned_users")
+    reentries = (
+        sum(figures.tables["reentry"].column("reentries")) if "reentry" in figures.tables else 0
+    )
+    churn_text = f"离网{fmt(churned.value, INT)}户, 离网率{fmt(churn.value, 'ratio')}"
+    if churn.mom_change is not None:
+        churn_text += f"(比上月{fmt(churn.mom_change, POINTS)})"
+    sentences.append(f"{churn_text}; 弃卡重入网{reentries}户.")
+
+    collected = figures.indicator("collected")
+    arrears = figures.indicator("arrears")
+    aging = figures.tables.get("aging")
+    old = Decimal(0)
+    if aging:
+        old = sum((row[1] for row in aging.rows if row[0].endswith(("3-6", "6+"))), Decimal(0))
+    sentences.append(
+        f"实收{fmt(collected.value, YUAN)}元, 月末欠费{fmt(arrears.value, YUAN)}元"
+        f"({_change_phrase(arrears.mom_rate, '环比')}), 其中账龄3个月以上{fmt(old, YUAN)}元."
+    )
+
+    if figures.growth_without_revenue:
+        sentences.append("注意: 本月用户增长而收入未增长(增量不增收).")
+
+    quality = figures.tables.get("quality")
+    if quality:
+        rejected = sum(
+            row[2] or 0
+            for row in quality.rows
+            if row[0].startswith("交付") and row[1] == "REJECTED"
+        )
+        if rejected:
+            sentences.append(f"本月有{rejected}个交付文件被拒收, 相关指标可能偏低, 详见数据质量.")
+    return sentences
+
+
+def flash_commentary(figures: FlashFigures) -> list[str]:
+    sentences = []
+    rows = [r for r in figures.summary.rows if r[5] is not None]
+    if rows:
+        top = max(rows, key=lambda r: (abs(r[5]), r[0]))
+        direction = "上升" if top[5] > 0 else "下降"
+        sentences.append(
+            f"与上周相比变动最大的是{top[0]}: {direction}{fmt(abs(top[5]), 'ratio')}"
+            f"({fmt(top[3], top[1])} → {fmt(top[2], top[1])})."
+        )
+    for row in figures.summary.rows:
+        if row[0].startswith("开户数"):
+            opens = row
+        if row[0].startswith("销户数"):
+            cancels = row
+    sentences.append(
+        f"本周开户{fmt(opens[2], INT)}户, 销户{fmt(cancels[2], INT)}户, "
+        f"净增{fmt_signed(opens[2] - cancels[2], INT)}户."
+    )
+    return sentences
