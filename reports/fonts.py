@@ -94,6 +94,7 @@ def matplotlib_font() -> str:
     rcParams["font.family"] = [name]
     if weights:
         # WenQuanYi Zen Hei declares weight 500: ask for it, or matplotlib warns on every text.
-        rcParams["font.weight"] = weights[0]
+        for key in ("font.weight", "axes.titleweight", "axes.labelweight", "figure.titleweight"):
+            rcParams[key] = weights[0]
     rcParams["axes.unicode_minus"] = False
     return name
