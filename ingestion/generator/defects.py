@@ -198,7 +198,8 @@ def apply(
     }
     if kind in RECORD_REASONS or kind == "unknown_user":
         bad = int(rng.integers(1, 4))
-        broken, lines, users = _insert_bad_lines(rng, delivery, text, [kind] * bad)
+        broken, placed = _insert_bad_lines(rng, delivery, text, [kind] * bad)
+        lines = [number for number, _, _ in placed]
         total = count + bad
         if kind == "unknown_user":
             expected = {
@@ -208,7 +209,14 @@ def apply(
                 "quality": "user_id found in no USER snapshot",
             }
             return [FileWrite(LANDING, broken, total)], [
-                _entry(kind, delivery, total, expected, lines=lines, user_ids=users)
+                _entry(
+                    kind,
+                    delivery,
+                    total,
+                    expected,
+                    lines=lines,
+                    user_ids=[user for _, _, user in placed],
+                )
             ]
         expected = {
             "status": "LOADED",
@@ -222,15 +230,14 @@ def apply(
     if kind == "over_threshold":
         bad = math.ceil(count * 0.08)
         kinds = [list(RECORD_REASONS)[i % len(RECORD_REASONS)] for i in range(bad)]
-        broken, lines, _ = _insert_bad_lines(rng, delivery, text, kinds)
+        broken, placed = _insert_bad_lines(rng, delivery, text, kinds)
+        lines = [number for number, _, _ in placed]
         expected = {
             "status": "REJECTED",
             "reason": DELIVERY_REASONS[kind],
             "loaded_count": 0,
             "rejected_count": bad,
-            "record_reasons": {
-                str(n): RECORD_REASONS[k] for n, k in zip(lines, kinds, strict=True)
-            },
+            "record_reasons": {str(n): RECORD_REASONS[k] for n, k, _ in placed},
         }
         return [FileWrite(LANDING, broken, count + bad), fixed], [
             _entry(kind, delivery, count + bad, expected, lines=lines, then=after_fix)
@@ -285,16 +292,18 @@ def apply(
 
 def _insert_bad_lines(
     rng: np.random.Generator, delivery: Delivery, text: bytes, kinds: list[str]
-) -> tuple[bytes, list[int], list[str]]:
-    """Add one broken copy of a random record per kind; returns text, 1-based lines, users."""
+) -> tuple[bytes, list[tuple[int, str, str]]]:
+    """Add one broken copy of a random record per kind.
+
+    Returns the new text and, in line order, (1-based line, kind, user_id of an unknown user).
+    """
     iface = INTERFACES[delivery.iface]
     types = [f.type for f in iface.fields]
     time_at = types.index(FieldType.TIMESTAMP)
     code_at = types.index(FieldType.CODE)
     user_at, msisdn_at = iface.field_names.index("user_id"), iface.field_names.index("msisdn")
     lines = text.split(b"\n")[:-1]
-    inserts: list[tuple[int, int, bytes]] = []
-    unknown_users: list[str] = []
+    inserts: list[tuple[int, int, bytes, str, str]] = []
     for j, kind in enumerate(kinds):
         src = int(rng.integers(len(lines)))
         fields = lines[src].split(b"|")
@@ -317,24 +326,19 @@ def _insert_bad_lines(
             fields[-1] = str(int(fields[-1] or 0) + 1).encode()
         elif kind == "unknown_user":
             user = int(ids.entity_id(delivery.province, ids.USER, ids.UNKNOWN_INDEX_BASE + src))
-            unknown_users.append(str(user))
             fields[user_at] = str(user).encode()
             fields[msisdn_at] = f"1470{src % 10**7:07d}".encode()
-        inserts.append((slot, j, b"|".join(fields)))
+        inserts.append((slot, j, b"|".join(fields), kind, fields[user_at].decode()))
     out: list[bytes] = []
-    line_nos: list[int] = []
+    placed: list[tuple[int, str, str]] = []
     done = 0
-    for slot, _, line in sorted(inserts):
+    for slot, _, line, kind, user in sorted(inserts):
         out.extend(lines[done:slot])
         done = slot
         out.append(line)
-        line_nos.append(len(out))
+        placed.append((len(out), kind, user))
     out.extend(lines[done:])
-    order = sorted(range(len(kinds)), key=lambda j: (inserts[j][0], j))
-    by_kind = [0] * len(kinds)
-    for rank, j in enumerate(order):
-        by_kind[j] = line_nos[rank]
-    return b"".join(line + b"\n" for line in out), by_kind, unknown_users
+    return b"".join(line + b"\n" for line in out), placed
 
 
 def write_manifest(

@@ -139,7 +139,7 @@ def clean_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("clean")
     generate(
         root / "landing",
-        users=3000,
+        users=2000,
         months=MONTHS,
         seed=3,
         start="202601",
@@ -225,6 +225,25 @@ def test_gbk_deliveries_decode(clean: dict[str, pa.Table]) -> None:
     names = clean["CUST"].filter(gbk).column("cust_name")
     assert len(names) > 0
     assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names.to_pylist()[:50])
+    assert set(clean["GROUP"].column("_encoding").to_pylist()) == {"UTF-8", "GBK"}
+
+
+@pytest.mark.parametrize(
+    ("iface", "column"),
+    [
+        ("CUST", "cust_name"),
+        ("ACCT", "acct_name"),
+        ("GROUP", "group_name"),
+        ("PLAN", "plan_name"),
+        ("CHANNEL", "channel_name"),
+    ],
+)
+def test_chinese_text_could_be_delivered_in_gbk(
+    clean: dict[str, pa.Table], iface: str, column: str
+) -> None:
+    text = "".join(set(clean[iface].column(column).to_pylist()))
+    assert re.search(r"[\u4e00-\u9fff]", text)
+    text.encode("gbk")
 
 
 @pytest.mark.parametrize("iface", list(INTERFACES))
