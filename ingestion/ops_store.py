@@ -18,7 +18,6 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ingestion.parse import RejectedRecord
 from jingfen.errors import JingfenError
@@ -163,19 +162,21 @@ def record(
                 [list(replaces_names)],
             )
             if rejects:
-                rows = pa.table(
-                    {
-                        "file_name": [entry.file_name] * len(rejects),
-                        "line_no": [r.line_no for r in rejects],
-                        "raw_line": [r.raw_line for r in rejects],
-                        "reason": [r.reason for r in rejects],
-                        "iface": [entry.iface] * len(rejects),
-                        "province_code": [entry.province_code] * len(rejects),
-                        "data_date": [entry.data_date] * len(rejects),
-                    }
+                # One statement over parallel lists: fast for the thousands of rows a poor
+                # delivery can have, where executemany inserts row by row.
+                con.execute(
+                    "INSERT INTO rejected_records "
+                    "SELECT ?, unnest(?), unnest(?), unnest(?), ?, ?, ?",
+                    [
+                        entry.file_name,
+                        [r.line_no for r in rejects],
+                        [r.raw_line for r in rejects],
+                        [r.reason for r in rejects],
+                        entry.iface,
+                        entry.province_code,
+                        entry.data_date,
+                    ],
                 )
-                con.register("new_rejects", rows)
-                con.execute("INSERT INTO rejected_records SELECT * FROM new_rejects")
         if moves:
             con.executemany(
                 "INSERT INTO pending_moves VALUES (?, ?)",

@@ -1,0 +1,99 @@
+"""Ingest speed against DuckDB's own bare CSV → Parquet copy of the same file (run on demand).
+
+    uv run python benchmarks/bench_ingest.py [--records 5000000] [--rounds 3]
+
+Writes a VOICE delivery under a temporary folder, then alternates the two contenders so both see
+the same machine load, and prints the best and median times and their ratio (bare / ingest: 1.0
+means ingestion with all its checks is as fast as the bare copy; the target is at least 0.8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from ingestion.ingest import archive_dir, ingest_landing
+from jingfen.settings import Settings
+
+NAME = "VOICE_571_20261001_001"
+
+
+def write_voice(path: Path, records: int) -> None:
+    duckdb.execute(
+        f"""
+        COPY (
+            SELECT 'C' || lpad(i::VARCHAR, 12, '0'), 'U' || lpad((i % 100000)::VARCHAR, 9, '0'),
+                '138' || lpad((i % 100000000)::VARCHAR, 8, '0'), ['MOC', 'MTC', 'FWD'][1 + i % 3],
+                '139' || lpad(((i * 7919) % 100000000)::VARCHAR, 8, '0'),
+                ['CMCC', 'CU', 'CT', 'OTHER'][1 + i % 4],
+                strftime(TIMESTAMP '2026-10-01' + to_seconds(i % 86400), '%Y%m%d%H%M%S'),
+                i % 3600, i % 4, i % 5, CASE WHEN i % 10 = 0 THEN '' ELSE '0571' END,
+                'CELL' || (i % 5000), i % 500, i % 300, (i % 200) - 20
+            FROM range({records}) AS t(i)
+        ) TO '{path}' (FORMAT csv, DELIMITER '|', HEADER false, QUOTE '', ESCAPE '')
+        """
+    )
+
+
+def bare_copy(settings: Settings, source: Path, target: Path) -> float:
+    con = duckdb.connect(
+        config={"memory_limit": settings.memory_limit, "threads": settings.threads,
+                "temp_directory": str(settings.tmp)}
+    )  # fmt: skip
+    start = time.perf_counter()
+    con.execute(f"COPY (SELECT * FROM read_csv('{source}')) TO '{target}'")
+    elapsed = time.perf_counter() - start
+    con.close()
+    target.unlink()
+    return elapsed
+
+
+def ingest_once(settings: Settings, source: Path, records: int) -> float:
+    for path in (settings.lake, archive_dir(settings)):
+        shutil.rmtree(path, ignore_errors=True)
+    settings.ops_db.unlink(missing_ok=True)
+    settings.landing.mkdir(parents=True, exist_ok=True)
+    data = settings.landing / f"{NAME}.AVL"
+    shutil.copyfile(source, data)
+    (settings.landing / f"{NAME}.CHK").write_text(
+        f"{data.name}|{data.stat().st_size}|{records}|20261001|20261002010000|UTF-8\n"
+    )
+    start = time.perf_counter()
+    summary = ingest_landing(settings, progress=None)
+    elapsed = time.perf_counter() - start
+    (outcome,) = summary.outcomes
+    assert outcome.status == "LOADED" and outcome.loaded_count == records, outcome
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=5_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="jingfen-bench-") as folder:
+        base = Path(folder)
+        settings = Settings.from_env({"JINGFEN_HOME": str(base / "home")})
+        settings.tmp.mkdir(parents=True)
+        source = base / f"{NAME}.AVL"
+        write_voice(source, args.records)
+        print(f"{args.records:,} VOICE records, {source.stat().st_size / 1e6:.0f} MB; "
+              f"memory_limit={settings.memory_limit} threads={settings.threads}")  # fmt: skip
+        bare, ingest = [], []
+        for round_no in range(1, args.rounds + 1):
+            bare.append(bare_copy(settings, source, base / "bare.parquet"))
+            ingest.append(ingest_once(settings, source, args.records))
+            print(f"round {round_no}: bare copy {bare[-1]:.2f} s, ingest {ingest[-1]:.2f} s")
+        best = min(bare) / min(ingest)
+        median = statistics.median(bare) / statistics.median(ingest)
+        print(f"speed ratio (bare / ingest): best {best:.2f}, median {median:.2f} (target 0.80)")
+
+
+if __name__ == "__main__":
+    main()
