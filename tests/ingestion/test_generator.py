@@ -125,7 +125,7 @@ def field_problems(iface: str, table: pa.Table) -> list[str]:
             ok = pc.match_substring_regex(filled, PATTERNS[f.type])
         else:
             ok = pc.invert(pc.match_substring_regex(filled, r"[|\r\n]"))
-        if not pc.all(ok).as_py():
+        if not pc.all(ok, min_count=0).as_py():
             bad = filled.filter(pc.invert(ok))[0]
             problems.append(f"{iface}.{f.name}: bad value {bad}")
     return problems
@@ -174,8 +174,8 @@ def defective_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("defective")
     generate(
         root / "landing",
-        users=400,
-        months=3,
+        users=300,
+        months=2,
         seed=5,
         start="202612",
         provinces=["571", "574"],
@@ -707,7 +707,7 @@ def test_same_arguments_same_bytes(tmp_path: Path) -> None:
         generate(
             tmp_path / run / "landing",
             users=150,
-            months=2,
+            months=1,
             seed=9,
             start="202601",
             provinces=["571", "574"],
@@ -715,18 +715,19 @@ def test_same_arguments_same_bytes(tmp_path: Path) -> None:
             progress=lambda _: None,
         )
     first, second = digest(tmp_path / "a"), digest(tmp_path / "b")
-    assert first == second and len(first) > 700
+    assert first == second and len(first) > 350
     generate(
         tmp_path / "c" / "landing",
         users=150,
-        months=2,
+        months=1,
         seed=10,
         start="202601",
-        provinces=["571", "574"],
+        provinces=["571"],
         defects=0.1,
         progress=lambda _: None,
     )
-    assert digest(tmp_path / "c") != first
+    other = digest(tmp_path / "c")
+    assert other["landing/USER_571_202601_001.AVL"] != first["landing/USER_571_202601_001.AVL"]
 
 
 def test_command_line(
@@ -778,6 +779,17 @@ def line_problems(iface: str, lines: list[str]) -> dict[int, str]:
                 problems[number] = "duplicate primary key"
             seen.add(key)
     return problems
+
+
+def looks_clean(iface: str, lines: list[str]) -> bool:
+    """The vectorised check of a whole delivery; line_problems says which lines fail."""
+    try:
+        table = parse(iface, "".join(line + "\n" for line in lines))
+    except pa.ArrowInvalid:
+        return False
+    key = [table.column(k) for k in INTERFACES[iface].primary_key]
+    joined = pc.binary_join_element_wise(*key, "|") if len(key) > 1 else key[0]
+    return not field_problems(iface, table) and len(pc.unique(joined)) == table.num_rows
 
 
 def delivery_state(folder: Path, check_folder: Path, check_name: str) -> tuple[str, list[str]]:
@@ -846,7 +858,9 @@ def test_manifest_matches_the_files(defective_root: Path, manifest: list[dict]) 
             assert entry is not None and entry["kind"] == reason_of[state], data_path.name
             assert entry["expected"]["status"] in ("REJECTED", "PENDING")
             continue
-        problems = line_problems(match["iface"], lines)
+        problems = (
+            {} if looks_clean(match["iface"], lines) else line_problems(match["iface"], lines)
+        )
         if not problems:
             silent = ("unknown_user", "redelivery", "duplicate_delivery")
             assert entry is None or entry["kind"] in silent, data_path.name
