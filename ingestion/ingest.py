@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import shutil
 import threading
 import time
 from collections import Counter
@@ -97,6 +98,11 @@ def archive_dir(settings: Settings) -> Path:
     return settings.home / "archive"
 
 
+def work_dir(settings: Settings) -> Path:
+    """Ingestion's own scratch space (transcoded text, DuckDB spill), emptied by every run."""
+    return settings.tmp / "ingest"
+
+
 def list_ready_deliveries(settings: Settings) -> list[Delivery]:
     """Deliveries whose check file has landed, in processing order."""
     return scan_landing(_landing(settings)).ready
@@ -144,8 +150,7 @@ def _landing(settings: Settings) -> Path:
 def _recover(settings: Settings) -> None:
     """Finish what a killed run committed but did not complete; drop its temporary files."""
     lake.remove_leftovers(settings.lake)
-    for leftover in settings.tmp.glob("*.utf8.txt") if settings.tmp.exists() else ():
-        leftover.unlink(missing_ok=True)
+    shutil.rmtree(work_dir(settings), ignore_errors=True)
     moves = ops_store.pending_moves(settings)
     _carry_out(settings, moves)
 
@@ -210,7 +215,7 @@ def _load(
     hashing: dict[str, object] = {}
     hasher: threading.Thread | None = None
     if needs_rewrite(delivery, check):
-        text = rewrite_as_utf8(delivery, check, settings.tmp)
+        text = rewrite_as_utf8(delivery, check, work_dir(settings))
         sha256 = text.sha256
     elif current is not None:
         sha256, line_count = hash_and_count(delivery.data_path)
@@ -230,7 +235,7 @@ def _load(
         if text is not None and text.sha256 == current:
             return _skip(settings, delivery, check, text.sha256, timer)
         source = text.path if text is not None else delivery.data_path
-        con = parse.connect(settings)
+        con = parse.connect(settings, work_dir(settings))
         tmp_parquet: Path | None = None
         try:
             try:

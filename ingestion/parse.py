@@ -52,9 +52,8 @@ class Lineage:
     loaded_at: dt.datetime
 
 
-def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to settings.tmp, so a delivery larger than memory loads."""
-    spill = settings.tmp / "duckdb"
+def connect(settings: Settings, spill: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to ``spill``, so a delivery larger than memory loads."""
     spill.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(
         config={

@@ -24,7 +24,7 @@ def test_gbk_name_whose_bytes_contain_the_separator(settings):
         (PIPE_TRAIL_NAME, "0571"),
         ("李四", "0571"),
     ]
-    assert not list(settings.tmp.glob("*.utf8.txt")), "the transcoded work file is removed"
+    assert not list(settings.tmp.rglob("*.utf8.txt")), "the transcoded work file is removed"
 
 
 def test_gbk_bytes_that_do_not_decode_reject_only_their_record(settings):

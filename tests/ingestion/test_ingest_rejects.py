@@ -182,4 +182,4 @@ def test_service_password_is_stored_nowhere(settings, capsys):
     assert "service_password" not in {c[0] for c in columns}
     assert len(lake_query(lenient, "USER")) == 10
     assert PASSWORD not in summary.describe() + capsys.readouterr().out
-    assert not list(lenient.tmp.glob("*.utf8.txt"))
+    assert not list(lenient.tmp.rglob("*.utf8.txt"))
