@@ -15,7 +15,13 @@ import pyarrow as pa
 from ingestion.contract import EVENT_TYPES, USER_STATUSES
 from ingestion.generator import frames, groups, ids
 from ingestion.generator.catalog import PLAN_BRAND, PLANS, plans_of_brand
-from ingestion.generator.population import new_customers, new_users, open_subscribers, yyyymmdd
+from ingestion.generator.population import (
+    PAY_METHOD_CASH,
+    new_customers,
+    new_users,
+    open_subscribers,
+    yyyymmdd,
+)
 from ingestion.generator.state import (
     CANCEL,
     NORMAL,
@@ -299,6 +305,9 @@ def _transfer(
     old_cust = state.users["cust"][users]
     ages = rng.integers(20, 70, len(users))
     cust = new_customers(state, rng, ages, state.users["city"][users], today)
+    prepaid = state.users["pay_mode"][users] == PRE
+    state.customers["prepaid"][cust] = prepaid
+    state.customers["pay_method"][cust[prepaid]] = PAY_METHOD_CASH
     groups.leave(state, users, log.day)
     state.users["cust"][users] = cust
     state.users["acct_since"][users] = log.day
@@ -349,7 +358,7 @@ def _opens(
     brand = rng.choice(3, size=len(returning), p=[0.2, 0.55, 0.25])
     channel = rng.choice(halls, len(returning))
     opened = [new_users(state, rng, returning, brand, today, channel)]
-    n_new = rng.poisson(base_users * OPENS_PER_MONTH / 30)
+    n_new = max(1, rng.poisson(base_users * OPENS_PER_MONTH / 30))  # the halls open every day
     opened.append(open_subscribers(state, rng, n_new, today, rng.choice(halls, n_new)))
     users = np.concatenate(opened)
     plan_ids = [PLANS[p].plan_id for p in state.users["plan"][users].tolist()]
