@@ -30,7 +30,7 @@
             cast(null as {{ column.data_type }}) as {{ adapter.quote(column.name) }}{{ "," if not loop.last }}
         {%- endfor %}
         where 1 = 0
-    )
+    ) as empty_lake_relation
 {%- endmacro %}
 
 

@@ -7,16 +7,36 @@ account_months as (
 ),
 
 bucketed as (
-    select province_code, stat_month, '0-1' as aging_bucket, 1 as bucket_order, arrears_0_1_months_fen as arrears_fen
+    select
+        province_code,
+        stat_month,
+        '0-1' as aging_bucket,
+        1 as bucket_order,
+        arrears_0_1_months_fen as arrears_fen
     from account_months
     union all
-    select province_code, stat_month, '1-3' as aging_bucket, 2 as bucket_order, arrears_1_3_months_fen as arrears_fen
+    select
+        province_code,
+        stat_month,
+        '1-3' as aging_bucket,
+        2 as bucket_order,
+        arrears_1_3_months_fen as arrears_fen
     from account_months
     union all
-    select province_code, stat_month, '3-6' as aging_bucket, 3 as bucket_order, arrears_3_6_months_fen as arrears_fen
+    select
+        province_code,
+        stat_month,
+        '3-6' as aging_bucket,
+        3 as bucket_order,
+        arrears_3_6_months_fen as arrears_fen
     from account_months
     union all
-    select province_code, stat_month, '6+' as aging_bucket, 4 as bucket_order, arrears_6_plus_months_fen as arrears_fen
+    select
+        province_code,
+        stat_month,
+        '6+' as aging_bucket,
+        4 as bucket_order,
+        arrears_6_plus_months_fen as arrears_fen
     from account_months
 ),
 

@@ -45,9 +45,17 @@ collections as (
 ),
 
 keys as (
-    select province_code, stat_month, channel_type from acquisitions
+    select
+        province_code,
+        stat_month,
+        channel_type
+    from acquisitions
     union
-    select province_code, stat_month, channel_type from collections
+    select
+        province_code,
+        stat_month,
+        channel_type
+    from collections
 ),
 
 final as (

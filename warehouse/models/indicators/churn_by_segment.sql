@@ -28,16 +28,40 @@ segmented as (
 ),
 
 unpivoted as (
-    select province_code, stat_month, is_on_net, is_churned, 'tenure' as segment_type, tenure_band as segment_value
+    select
+        province_code,
+        stat_month,
+        is_on_net,
+        is_churned,
+        'tenure' as segment_type,
+        tenure_band as segment_value
     from segmented
     union all
-    select province_code, stat_month, is_on_net, is_churned, 'plan' as segment_type, plan_id as segment_value
+    select
+        province_code,
+        stat_month,
+        is_on_net,
+        is_churned,
+        'plan' as segment_type,
+        plan_id as segment_value
     from segmented
     union all
-    select province_code, stat_month, is_on_net, is_churned, 'channel' as segment_type, channel_id as segment_value
+    select
+        province_code,
+        stat_month,
+        is_on_net,
+        is_churned,
+        'channel' as segment_type,
+        channel_id as segment_value
     from segmented
     union all
-    select province_code, stat_month, is_on_net, is_churned, 'brand' as segment_type, brand as segment_value
+    select
+        province_code,
+        stat_month,
+        is_on_net,
+        is_churned,
+        'brand' as segment_type,
+        brand as segment_value
     from segmented
 ),
 
@@ -63,12 +87,28 @@ base as (
     group by province_code, stat_month, segment_type, segment_value
 ),
 
+known_months as (
+    select distinct
+        province_code,
+        stat_month
+    from user_months
+),
+
 keys as (
-    select province_code, stat_month, segment_type, segment_value from churned
+    select
+        province_code,
+        stat_month,
+        segment_type,
+        segment_value
+    from churned
     union
-    select base.province_code, base.stat_month, base.segment_type, base.segment_value
+    select
+        base.province_code,
+        base.stat_month,
+        base.segment_type,
+        base.segment_value
     from base
-    inner join (select distinct province_code, stat_month from user_months) as known_months
+    inner join known_months
         on
             base.province_code = known_months.province_code
             and base.stat_month = known_months.stat_month

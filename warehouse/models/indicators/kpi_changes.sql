@@ -11,7 +11,10 @@ finance as (
     select * from {{ ref('finance_monthly') }}
 ),
 
-{%- set kpi_indicators = ['users_on_net', 'new_users', 'churned_users', 'net_adds', 'churn_rate', 'billed_users', 'billed_revenue', 'arpu', 'voice_minutes', 'mou', 'data_mb', 'dou', 'sms_sent'] %}
+{%- set kpi_indicators = [
+    'users_on_net', 'new_users', 'churned_users', 'net_adds', 'churn_rate', 'billed_users',
+    'billed_revenue', 'arpu', 'voice_minutes', 'mou', 'data_mb', 'dou', 'sms_sent',
+] %}
 {%- set finance_indicators = ['collected', 'bad_debt', 'arrears', 'doubtful_debt'] %}
 
 unpivoted as (
@@ -62,6 +65,16 @@ compared as (
             and {{ month_add('unpivoted.stat_month', -12) }} = last_year.stat_month
 ),
 
+scaled as (
+    -- values in millionths as integers, so that the change rates divide exactly
+    select
+        *,
+        cast(indicator_value * 1000000 as {{ dbt.type_bigint() }}) as value_micros,
+        cast(previous_month_value * 1000000 as {{ dbt.type_bigint() }}) as previous_month_micros,
+        cast(last_year_value * 1000000 as {{ dbt.type_bigint() }}) as last_year_micros
+    from compared
+),
+
 final as (
     select
         cast(stat_month as {{ dbt.type_string() }}) as stat_month,
@@ -71,11 +84,11 @@ final as (
         indicator_value,
         previous_month_value,
         cast(indicator_value - previous_month_value as decimal(18, 6)) as mom_change,
-        {{ divide_exact('cast((indicator_value - previous_month_value) * 1000000 as ' ~ dbt.type_bigint() ~ ')', 'cast(abs(previous_month_value) * 1000000 as ' ~ dbt.type_bigint() ~ ')', scale=6) }} as mom_change_rate,
+        {{ divide_exact('value_micros - previous_month_micros', 'abs(previous_month_micros)', scale=6) }} as mom_change_rate,
         last_year_value,
         cast(indicator_value - last_year_value as decimal(18, 6)) as yoy_change,
-        {{ divide_exact('cast((indicator_value - last_year_value) * 1000000 as ' ~ dbt.type_bigint() ~ ')', 'cast(abs(last_year_value) * 1000000 as ' ~ dbt.type_bigint() ~ ')', scale=6) }} as yoy_change_rate
-    from compared
+        {{ divide_exact('value_micros - last_year_micros', 'abs(last_year_micros)', scale=6) }} as yoy_change_rate
+    from scaled
 )
 
 select * from final

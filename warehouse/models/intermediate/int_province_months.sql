@@ -31,19 +31,40 @@ data_sessions as (
 ),
 
 observed_months as (
-    select province_code, snapshot_month as stat_month from users
+    select
+        province_code,
+        snapshot_month as stat_month
+    from users
     union all
-    select province_code, bill_month as stat_month from bill_items
+    select
+        province_code,
+        bill_month as stat_month
+    from bill_items
     union all
-    select province_code, event_month as stat_month from events
+    select
+        province_code,
+        event_month as stat_month
+    from events
     union all
-    select province_code, pay_month as stat_month from payments
+    select
+        province_code,
+        pay_month as stat_month
+    from payments
     union all
-    select province_code, usage_month as stat_month from voice_calls
+    select
+        province_code,
+        usage_month as stat_month
+    from voice_calls
     union all
-    select province_code, usage_month as stat_month from sms_messages
+    select
+        province_code,
+        usage_month as stat_month
+    from sms_messages
     union all
-    select province_code, usage_month as stat_month from data_sessions
+    select
+        province_code,
+        usage_month as stat_month
+    from data_sessions
 ),
 
 province_ranges as (
@@ -57,9 +78,25 @@ province_ranges as (
 ),
 
 digits as (
-    select 0 as digit union all select 1 union all select 2 union all select 3
-    union all select 4 union all select 5 union all select 6 union all select 7
-    union all select 8 union all select 9
+    select 0 as digit
+    union all
+    select 1 as digit
+    union all
+    select 2 as digit
+    union all
+    select 3 as digit
+    union all
+    select 4 as digit
+    union all
+    select 5 as digit
+    union all
+    select 6 as digit
+    union all
+    select 7 as digit
+    union all
+    select 8 as digit
+    union all
+    select 9 as digit
 ),
 
 offsets as (

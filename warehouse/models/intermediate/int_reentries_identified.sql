@@ -58,14 +58,14 @@ matched as (
         cancels.event_time as cancelled_at,
         row_number() over (
             partition by opens.province_code, opens.event_id
-            order by cancels.event_time desc, cancels.province_code, cancels.user_id
+            order by cancels.event_time desc, cancels.province_code asc, cancels.user_id asc
         ) as match_rank
     from opens
     inner join cancels
         on
             opens.cert_no = cancels.cert_no
-            and cancels.event_time <= opens.event_time
-            and cancels.event_time >= {{ dbt.dateadd('day', -var('reentry_window_days'), 'opens.event_time') }}
+            and opens.event_time >= cancels.event_time
+            and {{ dbt.dateadd('day', '-' ~ var('reentry_window_days'), 'opens.event_time') }} <= cancels.event_time
 ),
 
 final as (

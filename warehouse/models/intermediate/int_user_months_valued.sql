@@ -12,21 +12,29 @@ billed_months as (
     select * from {{ ref('int_user_months_billed') }}
 ),
 
+indexed as (
+    select
+        province_code,
+        user_id,
+        stat_month,
+        open_date,
+        {{ month_index('stat_month') }} as month_index,
+        {{ month_index(month_of('open_date')) }} as open_month_index
+    from user_months
+),
+
 windowed as (
     select
-        user_months.province_code,
-        user_months.user_id,
-        user_months.stat_month,
-        user_months.open_date,
-        {{ month_index('user_months.stat_month') }} as month_index,
-        case
-            when user_months.open_date is null then {{ month_index('user_months.stat_month') }} - {{ var('vip_window_months') }} + 1
-            else greatest(
-                {{ month_index('user_months.stat_month') }} - {{ var('vip_window_months') }} + 1,
-                {{ month_index(month_of('user_months.open_date')) }}
-            )
-        end as window_start_index
-    from user_months
+        province_code,
+        user_id,
+        stat_month,
+        open_date,
+        month_index,
+        greatest(
+            month_index - {{ var('vip_window_months') }} + 1,
+            coalesce(open_month_index, month_index - {{ var('vip_window_months') }} + 1)
+        ) as window_start_index
+    from indexed
 ),
 
 summed as (

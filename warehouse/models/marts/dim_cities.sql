@@ -21,11 +21,11 @@ channels as (
 seen_codes as (
     select city_code from cities
     union
-    select city_code from users where city_code is not null
+    select city_code from users
     union
-    select city_code from groups where city_code is not null
+    select city_code from groups
     union
-    select city_code from channels where city_code is not null
+    select city_code from channels
     union
     select 'UNKNOWN' as city_code
 ),
@@ -42,6 +42,7 @@ final as (
     from seen_codes
     left join cities
         on seen_codes.city_code = cities.city_code
+    where seen_codes.city_code is not null
 )
 
 select * from final

@@ -43,16 +43,26 @@ paid as (
     group by province_code, acct_id, pay_month
 ),
 
+activity as (
+    select
+        province_code,
+        acct_id,
+        stat_month
+    from billed
+    union all
+    select
+        province_code,
+        acct_id,
+        stat_month
+    from paid
+),
+
 account_starts as (
     select
         province_code,
         acct_id,
         min(stat_month) as first_month
-    from (
-        select province_code, acct_id, stat_month from billed
-        union all
-        select province_code, acct_id, stat_month from paid
-    ) as activity
+    from activity
     group by province_code, acct_id
 ),
 
@@ -66,7 +76,7 @@ spined as (
     inner join province_months
         on
             account_starts.province_code = province_months.province_code
-            and province_months.stat_month >= account_starts.first_month
+            and account_starts.first_month <= province_months.stat_month
 ),
 
 monthly as (

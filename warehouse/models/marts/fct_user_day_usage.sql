@@ -27,27 +27,38 @@ loaded_before as (
     select max(last_loaded_at) as last_loaded_at from {{ this }}
 ),
 
-touched_days as (
-    select voice_calls.province_code, voice_calls.usage_date
+loaded_records as (
+    select
+        province_code,
+        usage_date,
+        loaded_at
     from voice_calls
-    cross join loaded_before
-    where voice_calls.loaded_at > coalesce(loaded_before.last_loaded_at, cast('1900-01-01' as timestamp))
-    union
-    select sms_messages.province_code, sms_messages.usage_date
+    union all
+    select
+        province_code,
+        usage_date,
+        loaded_at
     from sms_messages
-    cross join loaded_before
-    where sms_messages.loaded_at > coalesce(loaded_before.last_loaded_at, cast('1900-01-01' as timestamp))
-    union
-    select data_sessions.province_code, data_sessions.usage_date
+    union all
+    select
+        province_code,
+        usage_date,
+        loaded_at
     from data_sessions
+),
+
+touched_days as (
+    select distinct
+        loaded_records.province_code,
+        loaded_records.usage_date
+    from loaded_records
     cross join loaded_before
-    where data_sessions.loaded_at > coalesce(loaded_before.last_loaded_at, cast('1900-01-01' as timestamp))
-    {%- if var('usage_reprocess_from', none) %}
-    union
-    select voice_calls.province_code, voice_calls.usage_date
-    from voice_calls
-    where voice_calls.usage_date >= cast('{{ var("usage_reprocess_from") }}' as date)
-    {%- endif %}
+    where
+        loaded_before.last_loaded_at is null
+        or loaded_records.loaded_at > loaded_before.last_loaded_at
+        {%- if var('usage_reprocess_from', none) %}
+        or loaded_records.usage_date >= cast('{{ var("usage_reprocess_from") }}' as date)
+        {%- endif %}
 ),
 {% endif %}
 
@@ -70,12 +81,12 @@ voice_by_user_day as (
         0 as data_fee_fen,
         max(voice_calls.loaded_at) as last_loaded_at
     from voice_calls
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     inner join touched_days
         on
             voice_calls.province_code = touched_days.province_code
             and voice_calls.usage_date = touched_days.usage_date
-    {%- endif %}
+    {% endif %}
     group by voice_calls.province_code, voice_calls.user_id, voice_calls.usage_date
 ),
 
@@ -98,12 +109,12 @@ sms_by_user_day as (
         0 as data_fee_fen,
         max(sms_messages.loaded_at) as last_loaded_at
     from sms_messages
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     inner join touched_days
         on
             sms_messages.province_code = touched_days.province_code
             and sms_messages.usage_date = touched_days.usage_date
-    {%- endif %}
+    {% endif %}
     group by sms_messages.province_code, sms_messages.user_id, sms_messages.usage_date
 ),
 
@@ -126,12 +137,12 @@ data_by_user_day as (
         sum(coalesce(data_sessions.fee_fen, 0)) as data_fee_fen,
         max(data_sessions.loaded_at) as last_loaded_at
     from data_sessions
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     inner join touched_days
         on
             data_sessions.province_code = touched_days.province_code
             and data_sessions.usage_date = touched_days.usage_date
-    {%- endif %}
+    {% endif %}
     group by data_sessions.province_code, data_sessions.user_id, data_sessions.usage_date
 ),
 

@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('acct') }} as lake_acct
+    select * from {{ lake_source('acct') }}
 ),
 
 renamed as (

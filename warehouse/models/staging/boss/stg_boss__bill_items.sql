@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('bill') }} as lake_bill
+    select * from {{ lake_source('bill') }}
 ),
 
 item_classes as (

@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('channel') }} as lake_channel
+    select * from {{ lake_source('channel') }}
 ),
 
 channel_types as (

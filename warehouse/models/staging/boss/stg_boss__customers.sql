@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('cust') }} as lake_cust
+    select * from {{ lake_source('cust') }}
 ),
 
 cities as (

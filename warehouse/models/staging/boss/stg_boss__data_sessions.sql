@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('data') }} as lake_data
+    select * from {{ lake_source('data') }}
 ),
 
 roam_types as (

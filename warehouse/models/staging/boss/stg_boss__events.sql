@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('event') }} as lake_event
+    select * from {{ lake_source('event') }}
 ),
 
 event_types as (

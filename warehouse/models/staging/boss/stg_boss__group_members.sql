@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('gmember') }} as lake_gmember
+    select * from {{ lake_source('gmember') }}
 ),
 
 renamed as (

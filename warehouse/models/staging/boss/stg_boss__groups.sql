@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('group') }} as lake_group
+    select * from {{ lake_source('group') }}
 ),
 
 industries as (

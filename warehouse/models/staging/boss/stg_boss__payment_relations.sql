@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('payrel') }} as lake_payrel
+    select * from {{ lake_source('payrel') }}
 ),
 
 item_classes as (

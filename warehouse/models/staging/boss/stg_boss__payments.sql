@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('payment') }} as lake_payment
+    select * from {{ lake_source('payment') }}
 ),
 
 pay_types as (

@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('plan') }} as lake_plan
+    select * from {{ lake_source('plan') }}
 ),
 
 brands as (

@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('sms') }} as lake_sms
+    select * from {{ lake_source('sms') }}
 ),
 
 carriers as (

@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('user') }} as lake_user
+    select * from {{ lake_source('user') }}
 ),
 
 brands as (

@@ -1,7 +1,7 @@
 with
 
 lake_rows as (
-    select * from {{ lake_source('voice') }} as lake_voice
+    select * from {{ lake_source('voice') }}
 ),
 
 carriers as (
