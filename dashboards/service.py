@@ -1,0 +1,226 @@
+"""Superset for `jingfen serve`: its own environment, its home, its preparation, its process.
+
+Superset 6.1 pins SQLAlchemy 1.4 and pandas 2.1, so it lives in ``dashboards/.venv`` (git-ignored),
+installed from ``dashboards/constraints.txt`` by ``install()``. This module runs in the main
+environment and only starts Superset's programs; it never imports Superset.
+
+    from dashboards.service import prepare, superset_services
+    prepare(settings)                      # install if missing, migrate, import, roles, users
+    serve(superset_services(settings))     # superset run on 127.0.0.1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from dashboards.bundle import build_zip
+from jingfen.errors import JingfenError
+from jingfen.serve import HOST, Service
+from jingfen.settings import Settings
+
+DASHBOARDS_DIR = Path(__file__).resolve().parent
+CONSTRAINTS = DASHBOARDS_DIR / "constraints.txt"
+CONFIG = DASHBOARDS_DIR / "superset_config.py"
+ADMIN_SCRIPT = DASHBOARDS_DIR / "superset_admin.py"
+REQUIREMENTS = (
+    "apache-superset==6.1.*",
+    "duckdb==2.0.*",
+    "duckdb-engine==0.17.*",
+    # Missing from Superset's wheel: every command crashes without rich; without cachetools
+    # DuckDB connections fail with "Could not load database driver".
+    "rich",
+    "cachetools",
+    # Flask-Caching 2.5 breaks Superset's metastore cache.
+    "flask-caching<2.5",
+)
+DEFAULT_PORT = "8088"
+
+
+def venv_dir() -> Path:
+    return Path(os.environ.get("JINGFEN_SUPERSET_VENV", DASHBOARDS_DIR / ".venv"))
+
+
+def _bin(name: str) -> Path:
+    return venv_dir() / "bin" / name
+
+
+def port() -> str:
+    return os.environ.get("JINGFEN_SUPERSET_PORT", DEFAULT_PORT)
+
+
+def _install_stamp() -> str:
+    return hashlib.sha256(CONSTRAINTS.read_bytes() + "\n".join(REQUIREMENTS).encode()).hexdigest()
+
+
+def install(say=print) -> Path:
+    """Create Superset's environment if missing or out of date; quick when it is current."""
+    stamp_file = venv_dir() / ".jingfen-installed"
+    stamp = _install_stamp()
+    if _bin("superset").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return venv_dir()
+    say(f"Installing Superset into {venv_dir()} (a few minutes the first time)…")
+    uv = os.environ.get("UV", "uv")
+    if not _bin("python").exists():
+        subprocess.run([uv, "venv", "--python", "3.11", str(venv_dir())], check=True)
+    subprocess.run(
+        [uv, "pip", "install", "--python", str(_bin("python")), "-c", str(CONSTRAINTS),
+         *REQUIREMENTS],
+        check=True,
+    )  # fmt: skip
+    stamp_file.write_text(stamp)
+    return venv_dir()
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The environment every Superset program of this home runs with."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "JINGFEN_HOME": str(settings.home),
+            "SUPERSET_HOME": str(settings.superset_home),
+            "SUPERSET_CONFIG_PATH": str(CONFIG),
+            "FLASK_APP": "superset",
+            "PYTHONPATH": str(DASHBOARDS_DIR),
+            "PATH": f"{venv_dir() / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def _run(argv: list[str], env: dict[str, str], what: str) -> str:
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise JingfenError(
+            f"Superset could not {what} (exit code {done.returncode}): "
+            f"{(done.stderr or done.stdout).strip()[-2000:]}"
+        )
+    return done.stdout
+
+
+def _secret_file(path: Path, value: str | None) -> str:
+    """``value`` if given, else the one kept in ``path``, else a new one written there 0600."""
+    if value:
+        return value
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generated = secrets.token_urlsafe(18)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(generated + "\n")
+    return generated
+
+
+def admin_password(settings: Settings) -> str:
+    return _secret_file(
+        settings.superset_home / "admin_password", os.environ.get("JINGFEN_ADMIN_PASSWORD")
+    )
+
+
+def cities(settings: Settings) -> list[str]:
+    """City codes for the city roles: those of the published copy, else the cities seed."""
+    if settings.serving_db.exists():
+        con = duckdb.connect(str(settings.serving_db), read_only=True)
+        try:
+            rows = con.execute(
+                "select distinct city_code from indicators.kpi_monthly "
+                "where city_code not in ('ALL', 'UNKNOWN') order by 1"
+            ).fetchall()
+        except duckdb.Error:
+            rows = []
+        finally:
+            con.close()
+        if rows:
+            return [r[0] for r in rows]
+    seed = DASHBOARDS_DIR.parent / "warehouse" / "seeds" / "cities.csv"
+    lines = seed.read_text(encoding="utf-8").splitlines()[1:]
+    return sorted({line.split(",")[0] for line in lines if line})
+
+
+def prepare_metadata(settings: Settings, say=print) -> None:
+    """Superset's environment and metadata database; needs no published copy yet."""
+    install(say)
+    home = settings.superset_home
+    home.mkdir(parents=True, exist_ok=True)
+    env = environment(settings)
+    superset = str(_bin("superset"))
+    # Migrations and `init` only when this home has not seen this Superset version yet.
+    version = _run([str(_bin("python")), "-c",
+                    "import importlib.metadata as m; print(m.version('apache-superset'))"],
+                   env, "report its version").strip()  # fmt: skip
+    marker = home / ".initialized"
+    if marker.exists() and marker.read_text() == version:
+        return
+    # A fresh metadata database is the same for every home: migrate once per environment, then
+    # start new homes (tests, new provinces) from a copy of it.
+    template = venv_dir() / f"metadata-template-{version}.db"
+    database = home / "superset.db"
+    if template.exists() and not database.exists():
+        shutil.copyfile(template, database)
+    else:
+        _run([superset, "db", "upgrade"], env, "migrate its metadata database")
+        _run([superset, "init"], env, "initialize roles and permissions")
+        if not template.exists():
+            partial = template.with_suffix(".partial")
+            shutil.copyfile(database, partial)
+            os.replace(partial, template)
+    marker.write_text(version)
+
+
+def prepare_content(settings: Settings) -> None:
+    """Import the bundle for this home's published copy; roles, users, row-level security."""
+    if not settings.serving_db.exists():
+        raise JingfenError(
+            f"There is no published copy at {settings.serving_db} yet: run 'jingfen run' first."
+        )
+    env = environment(settings)
+    env["JINGFEN_ADMIN_PASSWORD"] = admin_password(settings)
+    bundle = build_zip(settings.serving_db, settings.superset_home / "bundle.zip")
+    _run([str(_bin("python")), str(ADMIN_SCRIPT), "import-bundle", str(bundle)], env,
+         "import the dashboards")  # fmt: skip
+    env["JINGFEN_CITIES"] = ",".join(cities(settings))
+    _run([str(_bin("python")), str(ADMIN_SCRIPT), "security"], env,
+         "set up roles, users and row-level security")  # fmt: skip
+
+
+def prepare(settings: Settings, say=print) -> None:
+    """Everything before `superset run`: environment, metadata database, bundle, security."""
+    if not settings.serving_db.exists():
+        raise JingfenError(
+            f"There is no published copy at {settings.serving_db} yet: run 'jingfen run' first."
+        )
+    started = time.monotonic()
+    prepare_metadata(settings, say)
+    prepare_content(settings)
+    say(f"Superset prepared in {time.monotonic() - started:.0f} s (home {settings.superset_home}).")
+
+
+def server_argv(settings: Settings, port_number: str) -> list[str]:
+    """The command line of Superset's web server for this home."""
+    keep = ("JINGFEN_HOME", "SUPERSET_HOME", "SUPERSET_CONFIG_PATH", "FLASK_APP", "PYTHONPATH")
+    env = environment(settings)
+    return [
+        "env", *(f"{key}={env[key]}" for key in keep),
+        str(_bin("superset")), "run", "-h", HOST, "-p", port_number, "--with-threads",
+    ]  # fmt: skip
+
+
+def superset_services(settings: Settings) -> list[Service]:
+    """Superset's web server on 127.0.0.1:JINGFEN_SUPERSET_PORT, prepared first."""
+    prepare(settings)
+    return [Service("Superset", server_argv(settings, port()), url=f"http://{HOST}:{port()}")]
+
+
+if __name__ == "__main__":
+    prepare(Settings.from_env())
+    sys.exit(0)

@@ -1,0 +1,87 @@
+"""Superset's configuration for Jingfen, loaded through SUPERSET_CONFIG_PATH.
+
+Runs inside Superset's own environment (dashboards/.venv), so it imports nothing from jingfen:
+it reads the same variable, ``JINGFEN_HOME``, that jingfen/settings.py reads. Everything Superset
+writes (metadata database, secret key, admin password) lives under ``$JINGFEN_HOME/superset``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+JINGFEN_HOME = Path(os.environ.get("JINGFEN_HOME", "jingfen-home")).expanduser().resolve()
+SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME", JINGFEN_HOME / "superset"))
+SUPERSET_HOME.mkdir(parents=True, exist_ok=True)
+DATA_DIR = str(SUPERSET_HOME)
+
+
+def _secret_key(path: Path) -> str:
+    """The key signing sessions: made on first start, 0600, never in git."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        key = secrets.token_urlsafe(48)
+        out.write(key + "\n")
+    return key
+
+
+SECRET_KEY = _secret_key(SUPERSET_HOME / "secret_key")
+SQLALCHEMY_DATABASE_URI = f"sqlite:///{SUPERSET_HOME / 'superset.db'}?check_same_thread=false"
+
+# Plain http on 127.0.0.1: no HTTPS redirect or HSTS; CSRF stays on.
+TALISMAN_ENABLED = False
+WTF_CSRF_ENABLED = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+
+# Anonymous visitors get the Public role, which is kept empty: they see nothing but the login page.
+AUTH_ROLE_PUBLIC = "Public"
+PUBLIC_ROLE_LIKE = None
+
+# Chinese by default; English one click away.
+BABEL_DEFAULT_LOCALE = "zh"
+LANGUAGES = {
+    "zh": {"flag": "cn", "name": "中文"},
+    "en": {"flag": "us", "name": "English"},
+}
+
+FEATURE_FLAGS = {
+    "DASHBOARD_NATIVE_FILTERS": True,
+    "DASHBOARD_CROSS_FILTERS": True,
+    "DRILL_TO_DETAIL": True,
+    "DRILL_BY": True,
+    "DASHBOARD_RBAC": True,
+    "ENABLE_TEMPLATE_PROCESSING": False,
+    "ALERT_REPORTS": False,
+    "THUMBNAILS": False,
+    # Render every chart of a dashboard at once (dashboards here are short).
+    "DASHBOARD_VIRTUALIZATION": False,
+}
+
+# No Celery here: SQL Lab runs queries synchronously; no CTAS, no uploads.
+SQLLAB_ASYNC_TIME_LIMIT_SEC = 60
+SQLLAB_TIMEOUT = 60
+SUPERSET_WEBSERVER_TIMEOUT = 60
+ALLOWED_USER_CSV_SCHEMA_FUNC = None
+CSV_EXTENSIONS: set[str] = set()
+EXCEL_EXTENSIONS: set[str] = set()
+COLUMNAR_EXTENSIONS: set[str] = set()
+
+# A small in-process cache so repeated dashboard loads do not hit DuckDB again.
+CACHE_CONFIG = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 300,
+    "CACHE_KEY_PREFIX": "jingfen_",
+}
+DATA_CACHE_CONFIG = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 300,
+    "CACHE_KEY_PREFIX": "jingfen_data_",
+}
+
+# Every view, chart query and SQL Lab run goes to the `logs` table (Settings → Action log).
+LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")
