@@ -202,10 +202,11 @@ def _random_requests(
     halls: np.ndarray,
     remote: np.ndarray,
 ) -> None:
-    """At most one request per subscriber a day, drawn from one uniform number."""
+    """At most one request per subscriber a day, drawn from one uniform number; subscribers
+    whose status already changed today are left alone so the day's events stay in order."""
     users = state.users
     ordinal = today.toordinal()
-    active = np.flatnonzero((users["status"] == NORMAL) & (users["open_date"] < log.day))
+    active = np.flatnonzero((users["status"] == NORMAL) & (users["status_date"] < log.day))
     brand, pay_mode = users["brand"][active], users["pay_mode"][active]
     vip = users["tier"][active] > 0
     leave = np.where(vip, 0.0, VOLUNTARY_CHURN[brand, pay_mode]) / 30

@@ -66,7 +66,9 @@ def new_customers(
     gender[rng.random(n) < 0.02] = 2  # not recorded
     postpaid_like = rng.random(n)
     pay_method = np.where(
-        postpaid_like < 0.25, PAY_METHOD_BANK, np.where(postpaid_like < 0.33, PAY_METHOD_AGENT, 0)
+        postpaid_like < 0.25,
+        PAY_METHOD_BANK,
+        np.where(postpaid_like < 0.33, PAY_METHOD_AGENT, PAY_METHOD_CASH),
     )
     return state.customers.append(
         cust_type=1,

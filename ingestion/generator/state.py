@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingestion.contract import USER_STATUSES
+from ingestion.contract import PAY_MODES, USER_STATUSES
 from ingestion.generator.arrays import GrowingArrays
 from ingestion.generator.catalog import Channel, channels
 from ingestion.generator.geography import Province
@@ -14,7 +14,7 @@ from ingestion.generator.geography import Province
 NORMAL, SUSPEND, PRECANCEL, CANCEL = (
     USER_STATUSES.index(s) for s in ("NORMAL", "SUSPEND", "PRECANCEL", "CANCEL")
 )
-PRE, POST = 0, 1
+PRE, POST = (PAY_MODES.index(m) for m in ("PRE", "POST"))
 NO_GROUP = -1
 
 _USER_COLUMNS = {

@@ -65,7 +65,7 @@ OFFNET_CARRIER = Categorical([0.45, 0.45, 0.10], values=np.array([1, 2, 3]))
 SP_FEE = Categorical([0.5, 0.2, 0.15, 0.1, 0.05], values=np.array([0, 10, 30, 100, 200]))
 APN = Categorical([0.86, 0.04, 0.10])
 
-MOC, MTC, FWD = (CALL_TYPES.index(c) for c in ("MOC", "MTC", "FWD"))
+MTC = CALL_TYPES.index("MTC")
 CMCC, OTHER_CARRIER = CARRIERS.index("CMCC"), CARRIERS.index("OTHER")
 APNS = ("CMNET", "CMWAP", "IMS")
 _SP_NUMBERS = 106_580_000_000
