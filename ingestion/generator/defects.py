@@ -236,7 +236,8 @@ def apply(
             "status": "REJECTED",
             "reason": DELIVERY_REASONS[kind],
             "loaded_count": 0,
-            "rejected_count": bad,
+            "rejected_count": count + bad,  # a rejected delivery loads none of its records
+            "bad_records": bad,
             "record_reasons": {str(n): RECORD_REASONS[k] for n, k, _ in placed},
         }
         return [FileWrite(LANDING, broken, count + bad), fixed], [
