@@ -69,6 +69,12 @@ def ingest_once(settings: Settings, source: Path, records: int) -> float:
     elapsed = time.perf_counter() - start
     (outcome,) = summary.outcomes
     assert outcome.status == "LOADED" and outcome.loaded_count == records, outcome
+    # the parallel scan must still number lines in file order: record i is on line i + 1
+    misplaced = duckdb.execute(
+        f"SELECT count(*) FROM '{outcome.lake_path}' "
+        "WHERE _line_no <> CAST(substr(cdr_id, 2) AS BIGINT) + 1"
+    ).fetchall()
+    assert misplaced == [(0,)], misplaced
     return elapsed
 
 

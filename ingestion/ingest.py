@@ -8,13 +8,14 @@ together with the moves of its landed files (to ``archive`` when loaded or skipp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,7 +177,7 @@ def _ingest(settings: Settings, delivery: Delivery) -> DeliveryOutcome:
     timer = _Timer()
     check: CheckFile | None = None
     sha256: str | None = None
-    try:
+    with _plain_errors(settings, delivery.file_name):
         try:
             check = read_check_file(delivery)
             return _load(settings, delivery, check, timer)
@@ -185,21 +186,32 @@ def _ingest(settings: Settings, delivery: Delivery) -> DeliveryOutcome:
                 sha256 = sha256_of(delivery.data_path)
             sample = rejected.rejects if isinstance(rejected, _ThresholdExceeded) else []
             return _reject(settings, delivery, check, sha256, str(rejected), sample, timer)
+
+
+@contextlib.contextmanager
+def _plain_errors(settings: Settings, file_name: str) -> Iterator[None]:
+    """Turn failures of the machine (disk full, permissions) into one sentence for the operator."""
+    try:
+        yield
     except OSError as err:
         if err.errno == errno.ENOSPC:
-            raise _disk_full(settings, delivery) from err
-        raise
+            raise _disk_full(settings, file_name) from err
+        raise JingfenError(
+            f"{err.strerror or err} on {err.filename or file_name} while ingesting {file_name}: "
+            "fix that and run jingfen ingest again"
+        ) from err
     except duckdb.IOException as err:
         if "space" in str(err).lower():
-            raise _disk_full(settings, delivery) from err
+            raise _disk_full(settings, file_name) from err
         raise JingfenError(
-            f"cannot read or write while ingesting {delivery.file_name}: {err}"
+            f"cannot read or write while ingesting {file_name} ({err}): fix that and run "
+            "jingfen ingest again"
         ) from err
 
 
-def _disk_full(settings: Settings, delivery: Delivery) -> JingfenError:
+def _disk_full(settings: Settings, file_name: str) -> JingfenError:
     return JingfenError(
-        f"the disk is full while ingesting {delivery.file_name}: free space under "
+        f"the disk is full while ingesting {file_name}: free space under "
         f"{settings.home} and run jingfen ingest again (nothing half-written was kept)"
     )
 
@@ -235,11 +247,19 @@ def _load(
         if text is not None and text.sha256 == current:
             return _skip(settings, delivery, check, text.sha256, timer)
         source = text.path if text is not None else delivery.data_path
+        final = lake.lake_path(settings.lake, delivery)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp_parquet = lake.temporary_path(final)
+        siblings = lake.siblings(settings.lake, delivery)
+        lineage = parse.Lineage(
+            delivery.province, delivery.data_date, delivery.file_name, timer.started_at
+        )
         con = parse.connect(settings, work_dir(settings))
-        tmp_parquet: Path | None = None
         try:
             try:
-                staging = parse.Staging(con, delivery.interface, source)
+                written = parse.write_if_clean(
+                    con, delivery.interface, source, check.record_count, tmp_parquet, lineage
+                )
             finally:
                 if hasher is not None:
                     hasher.join()
@@ -249,24 +269,19 @@ def _load(
                 sha256, line_count = hashing["result"]  # type: ignore[misc]
                 text = Text(delivery.data_path, sha256, line_count, temporary=False)
             assert text is not None
-            if staging.record_count != check.record_count:
-                raise DeliveryRejected(
-                    f"{delivery.file_name} holds {staging.record_count} records, its check "
-                    f"file says {check.record_count}"
-                )
-            staging.collect_rejects(text.line_count, check.encoding or "UTF-8")
-            final = lake.lake_path(settings.lake, delivery)
-            staging.reject_duplicates(lake.siblings(settings.lake, delivery))
-            parsed = staging.parsed()
-            _apply_threshold(settings, delivery, parsed)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            tmp_parquet = lake.temporary_path(final)
-            staging.write_parquet(
-                tmp_parquet,
-                parse.Lineage(
-                    delivery.province, delivery.data_date, delivery.file_name, timer.started_at
-                ),
+            clean = (
+                written == check.record_count == text.line_count
+                and not parse.reader_rejected(con)
+                and not parse.has_repeated_keys(con, delivery.interface, tmp_parquet, siblings)
             )
+            if clean:
+                parsed = parse.Parsed(written, [])
+            else:
+                con.close()
+                con = parse.connect(settings, work_dir(settings))
+                parsed = _stage(
+                    settings, delivery, check, text, con, siblings, tmp_parquet, lineage
+                )
             lake.publish(tmp_parquet, final)
         except duckdb.Error as err:
             if isinstance(err, duckdb.IOException):
@@ -274,8 +289,7 @@ def _load(
             raise DeliveryRejected(f"{delivery.file_name} cannot be parsed: {err}") from err
         finally:
             con.close()
-            if tmp_parquet is not None:
-                tmp_parquet.unlink(missing_ok=True)
+            tmp_parquet.unlink(missing_ok=True)
         status = REPLACED if current is not None else LOADED
         started_at, processed_at, duration_ms = timer.stop()
         entry = ops_store.LogEntry(
@@ -297,7 +311,32 @@ def _load(
             text.path.unlink(missing_ok=True)
 
 
-def _apply_threshold(settings: Settings, delivery: Delivery, parsed: parse.Parsed) -> None:
+def _stage(
+    settings: Settings,
+    delivery: Delivery,
+    check: CheckFile,
+    text: Text,
+    con: duckdb.DuckDBPyConnection,
+    siblings: list[Path],
+    out: Path,
+    lineage: parse.Lineage,
+) -> parse.Parsed:
+    """The careful path, for a delivery with any defect: explain every rejected record."""
+    staging = parse.Staging(con, delivery.interface, text.path)
+    if staging.record_count != check.record_count:
+        raise DeliveryRejected(
+            f"{delivery.file_name} holds {staging.record_count} records, its check "
+            f"file says {check.record_count}"
+        )
+    staging.collect_rejects(text.line_count, check.encoding or "UTF-8")
+    staging.reject_duplicates(siblings)
+    parsed = staging.parsed()
+    _apply_threshold(settings, parsed)
+    staging.write_parquet(out, lineage)
+    return parsed
+
+
+def _apply_threshold(settings: Settings, parsed: parse.Parsed) -> None:
     if not parsed.record_count:
         return
     share = len(parsed.rejects) / parsed.record_count
@@ -363,6 +402,11 @@ def _reject(
 
 
 def _quarantine_unrecognised(settings: Settings, unknown: Unrecognised) -> DeliveryOutcome:
+    with _plain_errors(settings, unknown.path.name):
+        return _quarantine_unrecognised_file(settings, unknown)
+
+
+def _quarantine_unrecognised_file(settings: Settings, unknown: Unrecognised) -> DeliveryOutcome:
     timer = _Timer()
     sha256 = sha256_of(unknown.path)
     _write_reason_file(settings, unknown.path.name, unknown.reason, [])

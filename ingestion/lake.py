@@ -43,7 +43,7 @@ def publish(tmp: Path, final: Path) -> None:
 def remove_leftovers(lake: Path) -> None:
     """Delete temporary files of runs that were killed (called under the ingest lock)."""
     if lake.exists():
-        for path in lake.rglob(f".*{_TMP_SUFFIX}"):
+        for path in lake.rglob(f"*{_TMP_SUFFIX}"):
             path.unlink(missing_ok=True)
 
 

@@ -165,11 +165,12 @@ def staging_sql(iface: Interface, path: Path) -> str:
         "''" if f.type is FieldType.SECRET else f"coalesce({_col(f.name)}, '')"
         for f in iface.fields
     )
+    fields = f"SELECT *, {', '.join(casts) or 'NULL AS _none'} FROM {csv_source(iface, path)}"
     return (
         f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(typed)}, "
-        f"CASE WHEN NOT ({ok}) THEN {reason} END AS _reason, "
-        f"CASE WHEN NOT ({ok}) THEN {raw} END AS _raw "
-        f"FROM (SELECT *, {', '.join(casts) or 'NULL AS _none'} FROM {csv_source(iface, path)})"
+        f"CASE WHEN NOT _ok THEN {reason} END AS _reason, "
+        f"CASE WHEN NOT _ok THEN {raw} END AS _raw "
+        f"FROM (SELECT *, {ok} AS _ok FROM ({fields}))"
     )
 
 
@@ -293,7 +294,8 @@ class Staging:
             for rid, file_name, line_no, key in self.con.execute(
                 f"""
                 SELECT s.rowid, o._file_name, min(o._line_no), {shown_key}
-                FROM staged AS s JOIN read_parquet({files}) AS o USING ({pk})
+                FROM staged AS s
+                JOIN read_parquet({files}, hive_partitioning = false) AS o USING ({pk})
                 WHERE s._reason IS NULL GROUP BY ALL
                 """
             ).fetchall():
@@ -337,19 +339,80 @@ class Staging:
             con.execute("CREATE OR REPLACE TEMP TABLE dropped (rid BIGINT)")
             con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in self._dropped])
             where = "WHERE _rid NOT IN (SELECT rid FROM dropped)"
-        values = {
-            "_province_code": sql_text(lineage.province),
-            "_data_date": sql_text(lineage.data_date),
-            "_file_name": sql_text(lineage.file_name),
-            "_line_no": line_no,
-            "_loaded_at": sql_text(lineage.loaded_at.isoformat(sep=" ")),
-        }
-        columns = ", ".join(
-            f"CAST({values.get(name, _col(name))} AS {sql_type}) AS {_col(name)}"
-            for name, sql_type in lake_schema(self.iface).items()
-        )
+        columns = _lake_columns(self.iface, lineage, line_no)
         written = con.execute(
             f"COPY (SELECT {columns} FROM {source} {where}) TO {sql_text(str(out))} "
-            "(FORMAT parquet)"
+            "(FORMAT parquet, USE_TMP_FILE false)"
         ).fetchone()
         return int(written[0])
+
+
+def _lake_columns(iface: Interface, lineage: Lineage, line_no: str) -> str:
+    values = {
+        "_province_code": sql_text(lineage.province),
+        "_data_date": sql_text(lineage.data_date),
+        "_file_name": sql_text(lineage.file_name),
+        "_line_no": line_no,
+        "_loaded_at": sql_text(lineage.loaded_at.isoformat(sep=" ")),
+    }
+    return ", ".join(
+        f"CAST({values.get(name, _col(name))} AS {sql_type}) AS {_col(name)}"
+        for name, sql_type in lake_schema(iface).items()
+    )
+
+
+def write_if_clean(
+    con: duckdb.DuckDBPyConnection,
+    iface: Interface,
+    path: Path,
+    expected: int,
+    out: Path,
+    lineage: Lineage,
+) -> int:
+    """The fast path for a clean delivery: one streaming scan straight into the Parquet file.
+
+    Rows are numbered by a positional join with ``range`` (DuckDB keeps the file's order), which is
+    the line number as long as no line was skipped, and failing rows are simply left out. Returns
+    the rows written; the caller keeps the file only if that equals the number of lines, no line was
+    rejected by the reader and no key repeats (see ``has_repeated_keys``). Any defect sends the
+    delivery through ``Staging``, which explains every rejection.
+    """
+    checks = " AND ".join(cond for cond, _ in _checks(iface))
+    cast = [f for f in iface.stored_fields if f.type in _CAST_TYPES]
+    casts = ", ".join(f"{_typed(f)} AS t_{f.name}" for f in cast) or "NULL AS _none"
+    typed = ", ".join(
+        f"t_{f.name} AS {_col(f.name)}" if f in cast else _col(f.name) for f in iface.stored_fields
+    )
+    numbered = (
+        f"SELECT *, {casts} FROM {csv_source(iface, path)} "
+        f"POSITIONAL JOIN range(1, {expected + 1}) AS numbers(_line)"
+    )
+    rows = f"SELECT {typed}, _line FROM ({numbered}) WHERE _line IS NOT NULL AND {checks}"
+    written = con.execute(
+        f"COPY (SELECT {_lake_columns(iface, lineage, '_line')} FROM ({rows})) "
+        f"TO {sql_text(str(out))} (FORMAT parquet, USE_TMP_FILE false)"
+    ).fetchone()
+    return int(written[0])
+
+
+def reader_rejected(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM csv_rejects").fetchone()[0])
+
+
+def has_repeated_keys(
+    con: duckdb.DuckDBPyConnection, iface: Interface, written: Path, siblings: list[Path]
+) -> bool:
+    """Does a key repeat within the written file, or already sit in a sibling split file?"""
+    pk = ", ".join(_col(name) for name in iface.primary_key)
+    source = f"read_parquet({sql_text(str(written))}, hive_partitioning = false)"
+    if con.execute(f"SELECT 1 FROM {source} GROUP BY {pk} HAVING count(*) > 1 LIMIT 1").fetchone():
+        return True
+    if not siblings:
+        return False
+    files = "[" + ", ".join(sql_text(str(p)) for p in siblings) + "]"
+    return bool(
+        con.execute(
+            f"SELECT 1 FROM {source} SEMI JOIN read_parquet({files}, hive_partitioning = false) "
+            f"USING ({pk}) LIMIT 1"
+        ).fetchone()
+    )
