@@ -15,6 +15,20 @@
 {%- endmacro %}
 
 
+{#- An integer type wide enough for sums scaled by 10^6 (fen, seconds and KB of a whole country). -#}
+{% macro type_wide_integer() -%}
+    {{ return(adapter.dispatch('type_wide_integer', 'jingfen')()) }}
+{%- endmacro %}
+
+{% macro default__type_wide_integer() -%}
+    decimal(38, 0)
+{%- endmacro %}
+
+{% macro duckdb__type_wide_integer() -%}
+    hugeint
+{%- endmacro %}
+
+
 {% macro int_mod(numerator, denominator) -%}
     (({{ numerator }}) - {{ int_div(numerator, denominator) }} * ({{ denominator }}))
 {%- endmacro %}
@@ -29,7 +43,7 @@
             cast(
                 sign({{ numerator }}) * sign({{ denominator }})
                 * {{ int_div(
-                    "abs(cast(" ~ numerator ~ " as " ~ dbt.type_bigint() ~ ")) * " ~ (10 ** scale) ~ " * 2 + abs(" ~ denominator ~ ")",
+                    "abs(cast(" ~ numerator ~ " as " ~ type_wide_integer() ~ ")) * " ~ (10 ** scale) ~ " * 2 + abs(" ~ denominator ~ ")",
                     "2 * abs(" ~ denominator ~ ")"
                 ) }}
                 as decimal(38, 0)

@@ -25,7 +25,12 @@ def _lake_has_files(table_name):
     return True
 
 
+def _type_wide_integer():
+    return "hugeint"
+
+
 _IMPLEMENTATIONS = {
+    "type_wide_integer": _type_wide_integer,
     "int_div": _int_div,
     "month_from_index": _month_from_index,
     "month_of": _month_of,

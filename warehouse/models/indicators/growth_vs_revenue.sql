@@ -39,8 +39,8 @@ final as (
         previous_billed_revenue,
         cast(billed_revenue - previous_billed_revenue as decimal(18, 2)) as revenue_growth,
         {{ divide_exact(
-            'cast((billed_revenue - previous_billed_revenue) * 100 as ' ~ dbt.type_bigint() ~ ')',
-            'cast(previous_billed_revenue * 100 as ' ~ dbt.type_bigint() ~ ')',
+            'cast(cast(billed_revenue - previous_billed_revenue as decimal(38, 2)) * 100 as ' ~ dbt.type_bigint() ~ ')',
+            'cast(cast(previous_billed_revenue as decimal(38, 2)) * 100 as ' ~ dbt.type_bigint() ~ ')',
             scale=6,
         ) }} as revenue_growth_rate,
         coalesce(users_on_net > previous_users_on_net and billed_revenue <= previous_billed_revenue, false) as is_growth_without_revenue

@@ -69,9 +69,9 @@ scaled as (
     -- values in millionths as integers, so that the change rates divide exactly
     select
         *,
-        cast(indicator_value * 1000000 as {{ dbt.type_bigint() }}) as value_micros,
-        cast(previous_month_value * 1000000 as {{ dbt.type_bigint() }}) as previous_month_micros,
-        cast(last_year_value * 1000000 as {{ dbt.type_bigint() }}) as last_year_micros
+        cast(cast(indicator_value as decimal(38, 6)) * 1000000 as {{ dbt.type_bigint() }}) as value_micros,
+        cast(cast(previous_month_value as decimal(38, 6)) * 1000000 as {{ dbt.type_bigint() }}) as previous_month_micros,
+        cast(cast(last_year_value as decimal(38, 6)) * 1000000 as {{ dbt.type_bigint() }}) as last_year_micros
     from compared
 ),
 
