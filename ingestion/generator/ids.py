@@ -32,9 +32,11 @@ def entity_id(province: str, kind: int, index: np.ndarray | int) -> np.ndarray:
 def msisdn(province: str, user_index: np.ndarray) -> np.ndarray:
     """Own subscribers' numbers: unique per province, spread over China Mobile's prefixes."""
     idx = np.asarray(user_index, dtype=np.int64)
-    prefix = _CMCC_PREFIXES[idx % len(_CMCC_PREFIXES)]
-    serial = (idx // len(_CMCC_PREFIXES) + int(province) * 1_234_567) % _SUBSCRIBER_SPACE
-    return prefix * _SUBSCRIBER_SPACE + serial * _SCRAMBLE % _SUBSCRIBER_SPACE
+    which = idx % len(_CMCC_PREFIXES)
+    # within one prefix the serial is a bijection of idx // 19; the offsets only keep
+    # neighbouring subscribers and provinces from sharing their last digits
+    serial = idx // len(_CMCC_PREFIXES) * _SCRAMBLE + which * 7_654_321 + int(province) * 1_234_567
+    return _CMCC_PREFIXES[which] * _SUBSCRIBER_SPACE + serial % _SUBSCRIBER_SPACE
 
 
 def other_mobile(rng: np.random.Generator, carrier: np.ndarray) -> np.ndarray:

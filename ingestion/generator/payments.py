@@ -189,7 +189,7 @@ def _table(state: ProvinceState, rng: np.random.Generator, pay: PaymentDay) -> p
     ref = np.concatenate(pay.ref) if n else np.zeros(0, dtype=np.int64)
     payment_id = pay.day_int * 10**7 + np.arange(1, n + 1)
     counter = np.isin(channel, [_CHANNEL["HALL"], _CHANNEL["AGENT"]])
-    staff = frames.digits(rng.integers(0, 100_000, n) + 100_000, prefix="Z", null=~counter)
+    staff = frames.digits(rng.integers(10_000, 100_000, n), prefix="Z", null=~counter)
     return frames.table(
         "PAYMENT",
         {
