@@ -118,6 +118,18 @@ def ingest_delivery(
         return _ingest(settings, delivery)
 
 
+def quarantine_unrecognised(
+    settings: Settings, progress: Progress | None = None
+) -> list[DeliveryOutcome]:
+    """Move files whose name fits no interface to quarantine (ingest_landing does this too)."""
+    with ingest_lock(settings, progress):
+        _recover(settings)
+        return [
+            _quarantine_unrecognised(settings, unknown)
+            for unknown in scan_landing(_landing(settings)).unrecognised
+        ]
+
+
 def ingest_landing(settings: Settings, progress: Progress | None = print) -> IngestSummary:
     """Ingest every ready delivery of the landing folder; quarantine files that fit no interface."""
     say = progress or (lambda _message: None)

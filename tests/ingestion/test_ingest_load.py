@@ -7,7 +7,13 @@ import datetime as dt
 import duckdb
 
 from ingestion.contract import INTERFACES, lake_schema
-from ingestion.ingest import archive_dir, ingest_delivery, ingest_landing, list_ready_deliveries
+from ingestion.ingest import (
+    archive_dir,
+    ingest_delivery,
+    ingest_landing,
+    list_ready_deliveries,
+    quarantine_unrecognised,
+)
 from tests.ingestion.deliveries import (
     cust_row,
     lake_files,
@@ -181,6 +187,9 @@ def test_finer_api_lists_and_ingests_one_delivery(settings):
     assert (outcome.status, outcome.loaded_count, outcome.seq) == ("LOADED", 1, "002")
     assert outcome.lake_path is not None and outcome.lake_path.exists()
     assert [d.seq for d in list_ready_deliveries(settings)] == ["001"]
+    (settings.landing / "README.txt").write_text("not a delivery")
+    assert [o.file_name for o in quarantine_unrecognised(settings)] == ["README.txt"]
+    assert (settings.quarantine / "README.txt").exists()
 
 
 def test_names_that_fit_no_interface_are_quarantined(settings):
