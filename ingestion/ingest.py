@@ -115,6 +115,11 @@ def ingest_delivery(
     """Ingest one ready delivery under the ingest lock (the unit a Dagster asset calls)."""
     with ingest_lock(settings, progress):
         _recover(settings)
+        if not delivery.check_path.exists():
+            raise JingfenError(
+                f"{delivery.check_path.name} is no longer in landing (another run took this "
+                "delivery meanwhile?): list the ready deliveries again"
+            )
         return _ingest(settings, delivery)
 
 
@@ -255,11 +260,12 @@ def _load(
         hasher = threading.Thread(target=run, daemon=True)
         hasher.start()
         sha256 = None
+    final = lake.lake_path(settings.lake, delivery)
     try:
-        if text is not None and text.sha256 == current:
+        # Same content as the loaded version: nothing to do, unless its lake file has been lost.
+        if text is not None and text.sha256 == current and final.exists():
             return _skip(settings, delivery, check, text.sha256, timer)
         source = text.path if text is not None else delivery.data_path
-        final = lake.lake_path(settings.lake, delivery)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp_parquet = lake.temporary_path(final)
         siblings = lake.siblings(settings.lake, delivery)
@@ -302,7 +308,7 @@ def _load(
         finally:
             con.close()
             tmp_parquet.unlink(missing_ok=True)
-        status = REPLACED if current is not None else LOADED
+        status = REPLACED if current not in (None, sha256) else LOADED
         started_at, processed_at, duration_ms = timer.stop()
         entry = ops_store.LogEntry(
             delivery.file_name, delivery.iface, delivery.province, delivery.data_date,

@@ -105,6 +105,17 @@ def test_identical_delivery_again_is_skipped(settings):
     assert list(settings.landing.iterdir()) == []
 
 
+def test_identical_delivery_is_loaded_again_if_its_lake_file_was_lost(settings):
+    rows = [voice_row(i) for i in range(1, 4)]
+    land(settings, "VOICE", rows)
+    ingest_landing(settings, progress=None)
+    (settings.lake / VOICE_FILE).unlink()
+    land(settings, "VOICE", rows)
+
+    assert [o.status for o in ingest_landing(settings, progress=None).outcomes] == ["LOADED"]
+    assert len(lake_query(settings, "VOICE")) == 3
+
+
 def test_redelivery_replaces_records_and_rejects(settings):
     land(
         settings,
