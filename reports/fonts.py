@@ -75,10 +75,16 @@ def cjk_font_path() -> Path:
 @functools.cache
 def register_pdf_font() -> str:
     """Register the CJK font with reportlab (once) and return its name."""
+    from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(cjk_font_path()), subfontIndex=0))
+    # One face only: <b> and <i> in paragraphs keep the CJK font instead of falling back to
+    # Helvetica, which has no Chinese and is not embedded.
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(FONT_NAME, bold, italic, FONT_NAME)
     return FONT_NAME
 
 

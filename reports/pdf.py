@@ -48,7 +48,12 @@ class _Styles:
         )  # fmt: skip
         self.body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13)
         self.bullet = ParagraphStyle(
-            "bullet", parent=self.body, leftIndent=10, bulletIndent=0, spaceAfter=1.5
+            "bullet",
+            parent=self.body,
+            leftIndent=10,
+            bulletIndent=0,
+            spaceAfter=1.5,
+            bulletFontName=font,
         )
         self.note = ParagraphStyle(
             "note", fontName=font, fontSize=7, leading=9, textColor=colors.grey
@@ -68,6 +73,7 @@ def _escape(text: str) -> str:
 
 def _table_style(rows: int, numeric: Sequence[int]) -> TableStyle:
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), register_pdf_font()),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
@@ -200,6 +206,7 @@ def _document(buffer: io.BytesIO, title: str) -> SimpleDocTemplate:
         topMargin=13 * mm,
         bottomMargin=16 * mm,
         title=title,
+        initialFontName=register_pdf_font(),  # otherwise every page refers to Helvetica
         author="Jingfen 经分",
         subject=title,
     )

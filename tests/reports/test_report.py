@@ -1,0 +1,270 @@
+"""The monthly report and the weekly flash, read back and compared with the published tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from jingfen.errors import JingfenError
+from jingfen.serving import connect_published
+from jingfen.settings import Settings
+from reports import build_flash, build_report
+from reports.excel import FIRST_DATA_ROW, HEADER_ROW_EN, HEADER_ROW_ZH
+
+MONTH = "202602"
+KPI_CODES = ("users_on_net", "new_users", "churned_users", "churn_rate", "net_adds",
+             "billed_revenue", "arpu", "mou", "dou")  # fmt: skip
+LABELS = {
+    "users_on_net": "在网用户数 Users on net",
+    "churn_rate": "离网率 Churn rate",
+    "billed_revenue": "出账收入 Billed revenue",
+    "arpu": "每用户平均收入 ARPU",
+    "collected": "实收金额 Collected",
+    "arrears": "欠费金额 Arrears",
+}
+
+
+def query(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
+    con = connect_published(settings)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def pdf_lines(path: Path) -> list[str]:
+    reader = PdfReader(path)
+    return [
+        line.strip()
+        for page in reader.pages
+        for line in page.extract_text().splitlines()
+        if line.strip()
+    ]
+
+
+def cells_after(lines: list[str], label: str, count: int) -> list[str]:
+    index = lines.index(label)
+    return lines[index + 1 : index + 1 + count]
+
+
+def yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def change(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{rate * 100:+.1f}%"
+
+
+@pytest.fixture(scope="module")
+def report(published: Settings):
+    return build_report(published, MONTH, say=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def headline(published: Settings) -> dict[str, Decimal]:
+    row = query(
+        published,
+        "select " + ", ".join(KPI_CODES) + " from indicators.kpi_monthly_rollup "
+        "where level = 'all' and stat_month = ?",
+        [MONTH],
+    )[0]
+    values = dict(zip(KPI_CODES, row, strict=True))
+    finance = query(
+        published,
+        "select sum(collected), sum(arrears) from indicators.finance_monthly where stat_month = ?",
+        [MONTH],
+    )[0]
+    values["collected"], values["arrears"] = finance
+    return values
+
+
+def test_files_are_named_after_the_month_and_nothing_else_is_left(published, report):
+    assert report.pdf == published.reports / f"jingfen_report_{MONTH}.pdf"
+    assert report.xlsx == published.reports / f"jingfen_report_{MONTH}.xlsx"
+    assert report.pdf.read_bytes().startswith(b"%PDF")
+    names = {p.name for p in published.reports.iterdir()}
+    assert not [n for n in names if n.endswith(".tmp")], names
+
+
+def test_pdf_key_indicators_equal_the_published_tables(published, report, headline):
+    lines = pdf_lines(report.pdf)
+    changes = {
+        code: (mom, yoy)
+        for code, mom, yoy in query(
+            published,
+            "select indicator_code, mom_change_rate, yoy_change_rate from indicators.kpi_changes "
+            "where level = 'all' and province_code = 'ALL' and stat_month = ?",
+            [MONTH],
+        )
+    }
+    value, mom, yoy, *_ = cells_after(lines, LABELS["users_on_net"], 5)
+    assert value == f"{headline['users_on_net']:,}"
+    assert (mom, yoy) == tuple(change(r) for r in changes["users_on_net"])
+    assert yoy != "—"  # February 2025 is in the lake: a year-on-year comparison exists
+    value, mom, yoy, *_ = cells_after(lines, LABELS["billed_revenue"], 5)
+    assert value == yuan(headline["billed_revenue"])
+    assert (mom, yoy) == tuple(change(r) for r in changes["billed_revenue"])
+    assert cells_after(lines, LABELS["arpu"], 1) == [yuan(headline["arpu"])]
+    assert cells_after(lines, LABELS["churn_rate"], 1) == [f"{headline['churn_rate'] * 100:.2f}%"]
+    assert cells_after(lines, LABELS["collected"], 1) == [yuan(headline["collected"])]
+    value, mom, _yoy, previous, _last_year = cells_after(lines, LABELS["arrears"], 5)
+    assert value == yuan(headline["arrears"])
+    previous_arrears = query(
+        published,
+        "select sum(arrears) from indicators.finance_monthly where stat_month = '202601'",
+    )[0][0]
+    assert previous == yuan(previous_arrears)
+    assert mom == change((headline["arrears"] - previous_arrears) / previous_arrears)
+
+
+def test_pdf_is_chinese_with_an_embedded_font_and_every_section(report):
+    reader = PdfReader(report.pdf)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "经营分析月报 2026年02月" in text
+    headings = ["关键指标", "要点", "近12个月趋势", "地市排名", "离网分析", "弃卡重入网",
+                "集团客户", "VIP客户", "账务概况", "实收(按交费渠道)", "欠费账龄",
+                "数据质量"]  # fmt: skip
+    for heading in headings:
+        assert heading in text, heading
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None and "/FontFile2" in descriptor, font["/BaseFont"]
+        assert "/XObject" in page["/Resources"] or page is not reader.pages[0]
+    assert "REJECTED" in text  # the rejected delivery of the month is reported
+    assert "record count does not match the check file" in text
+
+
+def test_pdf_city_ranking_equals_the_published_city_rows(published, report):
+    lines = pdf_lines(report.pdf)
+    cities = query(
+        published,
+        "select province_code, city_code, users_on_net, billed_revenue "
+        "from indicators.kpi_monthly_rollup where level = 'city' and stat_month = ? "
+        "order by billed_revenue desc, users_on_net desc, province_code, city_code",
+        [MONTH],
+    )
+    start = lines.index("地市排名(按出账收入) City ranking (by billed revenue)")
+    first = lines.index("ARPU (yuan)", start) + 1  # the last header line; nine cells a row
+    for rank, (province, _city, users, revenue) in enumerate(cities, 1):
+        row = lines[first + 9 * (rank - 1) : first + 9 * rank]
+        assert row[0] == str(rank)
+        assert row[1] == province
+        assert row[3] == f"{users:,}"
+        assert row[6] == yuan(revenue)
+
+
+def test_workbook_holds_the_same_figures_as_numbers(published, report, headline):
+    workbook = openpyxl.load_workbook(report.xlsx)
+    assert workbook.sheetnames == [
+        "关键指标 KPIs", "趋势 Trend", "地市 Cities", "品牌 Brands", "离网 Churn",
+        "重入网 Re-entry", "集团 Groups", "VIP", "账务 Finance", "实收 Collections",
+        "账龄 Aging", "质量 Quality",
+    ]  # fmt: skip
+    kpis = workbook["关键指标 KPIs"]
+    assert kpis.cell(HEADER_ROW_ZH, 4).value == "本月"
+    assert kpis.cell(HEADER_ROW_EN, 4).value == "This month"
+    rows = {
+        kpis.cell(r, 1).value: [kpis.cell(r, c) for c in range(1, 9)]
+        for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 11)
+    }
+    for code, expected in headline.items():
+        cell = rows[code][3]
+        assert isinstance(cell.value, int | float), code
+        assert cell.value == pytest.approx(float(expected), abs=1e-9), code
+    assert rows["billed_revenue"][3].number_format == "#,##0.00"
+    assert rows["users_on_net"][3].number_format == "#,##0"
+    assert rows["churn_rate"][3].number_format == "0.00%"
+    mom, yoy = query(
+        published,
+        "select mom_change_rate, yoy_change_rate from indicators.kpi_changes where level = 'all' "
+        "and province_code = 'ALL' and stat_month = ? and indicator_code = 'users_on_net'",
+        [MONTH],
+    )[0]
+    assert rows["users_on_net"][4].value == pytest.approx(float(mom))
+    assert rows["users_on_net"][5].value == pytest.approx(float(yoy))
+    assert rows["users_on_net"][4].number_format.startswith("+0.0%")
+    # No churn rate a year before (no snapshot of January 2025): left empty, not zero.
+    assert rows["churn_rate"][7].value is None
+
+    collections = workbook["实收 Collections"]
+    collected = [
+        collections.cell(r, 2).value
+        for r in range(FIRST_DATA_ROW, collections.max_row + 1)
+        if isinstance(collections.cell(r, 2).value, int | float)
+    ]
+    assert sum(collected) == pytest.approx(float(headline["collected"]))
+    aging = workbook["账龄 Aging"]
+    buckets = [aging.cell(r, 2).value for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 4)]
+    assert sum(buckets) == pytest.approx(float(headline["arrears"]))
+    trend = workbook["趋势 Trend"]
+    months = [trend.cell(r, 1).value for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 12)]
+    assert months[0] == "202503" and months[-1] == MONTH
+    assert trend.cell(FIRST_DATA_ROW + 11, 2).value == headline["users_on_net"]
+
+    cities = workbook["地市 Cities"]
+    published_cities = query(
+        published,
+        "select users_on_net, billed_revenue from indicators.kpi_monthly_rollup "
+        "where level = 'city' and stat_month = ? "
+        "order by billed_revenue desc, users_on_net desc, province_code, city_code",
+        [MONTH],
+    )
+    for offset, (users, revenue) in enumerate(published_cities):
+        assert cities.cell(FIRST_DATA_ROW + offset, 4).value == users
+        assert cities.cell(FIRST_DATA_ROW + offset, 7).value == pytest.approx(float(revenue))
+
+
+def test_a_province_report_uses_the_province_rows(published):
+    files = build_report(published, MONTH, say=lambda _: None, province="571")
+    assert files.pdf.name == f"jingfen_report_{MONTH}_571.pdf"
+    revenue = query(
+        published,
+        "select billed_revenue from indicators.kpi_monthly_rollup where level = 'province' "
+        "and province_code = '571' and stat_month = ?",
+        [MONTH],
+    )[0][0]
+    sheet = openpyxl.load_workbook(files.xlsx)["关键指标 KPIs"]
+    values = {
+        sheet.cell(r, 1).value: sheet.cell(r, 4).value
+        for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 11)
+    }
+    assert values["billed_revenue"] == pytest.approx(float(revenue))
+
+
+def test_a_month_without_published_data_is_refused(published):
+    with pytest.raises(JingfenError, match=r"no figures for 202712.*covers 202502 to 202603"):
+        build_report(published, "202712", say=lambda _: None)
+    assert not (published.reports / "jingfen_report_202712.pdf").exists()
+    with pytest.raises(JingfenError, match="not a month"):
+        build_report(published, "2026-02", say=lambda _: None)
+
+
+def test_without_a_published_copy_the_report_says_so(tmp_path):
+    with pytest.raises(JingfenError, match="no published copy"):
+        build_report(Settings(home=tmp_path), MONTH, say=lambda _: None)
+
+
+def test_weekly_flash_compares_the_latest_week_with_the_one_before(published):
+    files = build_flash(published, say=lambda _: None)
+    assert files.pdf.name == "jingfen_flash_20260301.pdf"
+    sheet = openpyxl.load_workbook(files.xlsx)["周报 Flash"]
+    rows = {
+        sheet.cell(r, 1).value: (sheet.cell(r, 2).value, sheet.cell(r, 3).value)
+        for r in range(FIRST_DATA_ROW, sheet.max_row + 1)
+        if sheet.cell(r, 1).value
+    }
+    ((this_week, last_week),) = query(
+        published,
+        "select sum(case when usage_date >= date '2026-02-23' then calls else 0 end), "
+        "sum(case when usage_date < date '2026-02-23' then calls else 0 end) "
+        "from indicators.traffic_by_day where usage_date between date '2026-02-16' "
+        "and date '2026-03-01'",
+    )
+    assert rows["通话次数 Calls"] == (this_week, last_week)
+    assert "经营快报" in PdfReader(files.pdf).pages[0].extract_text()
