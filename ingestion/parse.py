@@ -405,7 +405,13 @@ def has_repeated_keys(
     """Does a key repeat within the written file, or already sit in a sibling split file?"""
     pk = ", ".join(_col(name) for name in iface.primary_key)
     source = f"read_parquet({sql_text(str(written))}, hive_partitioning = false)"
-    if con.execute(f"SELECT 1 FROM {source} GROUP BY {pk} HAVING count(*) > 1 LIMIT 1").fetchone():
+    # Grouping 64-bit hashes is cheaper than grouping the text keys; only a repeated hash (a
+    # repeated key, or rarely a collision) needs the exact look.
+    repeated = "SELECT 1 FROM {} GROUP BY {} HAVING count(*) > 1 LIMIT 1"
+    if (
+        con.execute(repeated.format(source, f"hash({pk})")).fetchone()
+        and con.execute(repeated.format(source, pk)).fetchone()
+    ):
         return True
     if not siblings:
         return False

@@ -183,3 +183,15 @@ def test_service_password_is_stored_nowhere(settings, capsys):
     assert len(lake_query(lenient, "USER")) == 10
     assert PASSWORD not in summary.describe() + capsys.readouterr().out
     assert not list(lenient.tmp.rglob("*.utf8.txt"))
+
+
+def test_a_repeated_key_alone_is_caught(settings):
+    land(settings, "VOICE", [*(voice_row(i) for i in range(1, 31)), voice_row(3, toll_type="2")])
+
+    (outcome,) = ingest_landing(settings, progress=None).outcomes
+
+    assert (outcome.loaded_count, outcome.rejected_count) == (30, 1)
+    assert ops_rows(settings, "SELECT line_no, reason FROM rejected_records") == [
+        (31, "primary key cdr_id=C00000003 repeated: first at line 3")
+    ]
+    assert lake_query(settings, "VOICE", "toll_type", "cdr_id = 'C00000003'") == [("0",)]
