@@ -1,5 +1,6 @@
 -- Incremental by day (the one per-model config in the project): a run recomputes only the
--- (province, usage day) pairs that records loaded since the last run touch, from every record of
+-- (province, usage day) pairs that records loaded since the last run (at or after its latest load
+-- time, so a load racing the previous run is not missed) touch, from every record of
 -- those days, and replaces them (delete+insert). A late record lands on the day of its own time.
 {{ config(
     materialized='incremental',
@@ -55,7 +56,7 @@ touched_days as (
     cross join loaded_before
     where
         loaded_before.last_loaded_at is null
-        or loaded_records.loaded_at > loaded_before.last_loaded_at
+        or loaded_records.loaded_at >= loaded_before.last_loaded_at
         {%- if var('usage_reprocess_from', none) %}
         or loaded_records.usage_date >= cast('{{ var("usage_reprocess_from") }}' as date)
         {%- endif %}

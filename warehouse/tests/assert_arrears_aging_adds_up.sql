@@ -1,0 +1,39 @@
+-- A failing row is a month and province whose aging buckets do not add up to finance_monthly's
+-- arrears, or whose 3-6 and 6+ buckets do not add up to its doubtful debt.
+with
+
+finance as (
+    select * from {{ ref('finance_monthly') }}
+),
+
+aging as (
+    select * from {{ ref('arrears_aging') }}
+),
+
+bucket_totals as (
+    select
+        stat_month,
+        province_code,
+        sum(arrears) as arrears,
+        sum(case when aging_bucket in ('3-6', '6+') then arrears else 0 end) as doubtful_debt
+    from aging
+    group by stat_month, province_code
+),
+
+final as (
+    select
+        finance.stat_month,
+        finance.province_code,
+        finance.arrears,
+        bucket_totals.arrears as bucket_arrears
+    from finance
+    left join bucket_totals
+        on
+            finance.stat_month = bucket_totals.stat_month
+            and finance.province_code = bucket_totals.province_code
+    where
+        coalesce(bucket_totals.arrears, 0) != finance.arrears
+        or coalesce(bucket_totals.doubtful_debt, 0) != finance.doubtful_debt
+)
+
+select * from final
