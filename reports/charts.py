@@ -25,6 +25,12 @@ def _thousands(value: float, _position: int) -> str:
     return f"{value:,.0f}"
 
 
+def _legend_below(axis, handles) -> None:
+    """Under the month labels, so it never hides a bar."""
+    axis.legend(handles=handles, fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                ncol=len(handles), frameon=False)  # fmt: skip
+
+
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=160)
@@ -37,7 +43,7 @@ def trend_png(trend: Table) -> bytes:
     months = trend.column("stat_month")
     labels = [f"{m[2:4]}-{m[4:]}" for m in months]
     x = range(len(months))
-    figure = Figure(figsize=(9, 3.1))
+    figure = Figure(figsize=(9, 3.4))
     left, right = figure.subplots(1, 2)
 
     users = [_number(v) for v in trend.column("users_on_net")]
@@ -62,8 +68,8 @@ def trend_png(trend: Table) -> bytes:
         axis.grid(axis="y", color="#DDDDDD", linewidth=0.5)
         axis.set_axisbelow(True)
     handles = left.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    left.legend(handles=handles, fontsize=6.5, loc="upper left", framealpha=0.8)
-    right.legend(fontsize=6.5, loc="upper left", framealpha=0.8)
+    _legend_below(left, handles)
+    _legend_below(right, right.get_legend_handles_labels()[0])
     if all(math.isnan(v) for v in users + revenue):
         for axis in (left, right):
             axis.text(0.5, 0.5, "无数据 no data", ha="center", va="center",
@@ -77,7 +83,7 @@ def daily_png(daily: Table) -> bytes:
     matplotlib_font()
     labels = [f"{d:%m-%d}" for d in daily.column("date")]
     x = list(range(len(labels)))
-    figure = Figure(figsize=(9, 3.0))
+    figure = Figure(figsize=(9, 3.4))
     left, right = figure.subplots(1, 2)
     left.bar(x, [_number(v) for v in daily.column("active_users")], color=BLUE, alpha=0.85,
              label="活跃用户 active users")  # fmt: skip
@@ -89,7 +95,7 @@ def daily_png(daily: Table) -> bytes:
     twin.tick_params(labelsize=7)
     left.set_title("活跃用户与开销户 Active users, opens, cancels", fontsize=9)
     handles = left.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    left.legend(handles=handles, fontsize=6.5, loc="upper left", framealpha=0.8)
+    _legend_below(left, handles)
 
     right.bar(x, [_number(v) for v in daily.column("data_mb")], color=GREEN, alpha=0.85,
               label="流量 data (MB)")  # fmt: skip
@@ -99,7 +105,7 @@ def daily_png(daily: Table) -> bytes:
     twin_right.tick_params(labelsize=7)
     right.set_title("流量与实收 Data volume and collections", fontsize=9)
     handles = right.get_legend_handles_labels()[0] + twin_right.get_legend_handles_labels()[0]
-    right.legend(handles=handles, fontsize=6.5, loc="upper left", framealpha=0.8)
+    _legend_below(right, handles)
     for axis in (left, right):
         axis.set_xticks(x, labels, fontsize=7, rotation=45)
         axis.tick_params(axis="y", labelsize=7)

@@ -33,6 +33,7 @@ STRIPE_BG = colors.HexColor("#EEF3F8")
 GRID = colors.HexColor("#B8C7D9")
 UP, DOWN = colors.HexColor("#1B7F3B"), colors.HexColor("#B3261E")
 MAX_CITY_ROWS = 15
+BULLET = "●"  # WenQuanYi has no U+2022
 
 
 class _Styles:
@@ -54,6 +55,8 @@ class _Styles:
             bulletIndent=0,
             spaceAfter=1.5,
             bulletFontName=font,
+            bulletFontSize=5.5,
+            bulletOffsetY=1.5,
         )
         self.note = ParagraphStyle(
             "note", fontName=font, fontSize=7, leading=9, textColor=colors.grey
@@ -231,10 +234,10 @@ def month_pdf(figures: MonthFigures) -> bytes:
         _kpi_table(figures, styles),
         Paragraph("要点 Highlights", styles.heading),
     ]
-    story += [Paragraph(_escape(s), styles.bullet, bulletText="•") for s in figures.commentary]
+    story += [Paragraph(_escape(s), styles.bullet, bulletText=BULLET) for s in figures.commentary]
     story += [
         Paragraph("近12个月趋势 12-month trend", styles.heading),
-        Image(io.BytesIO(charts.trend_png(figures.tables["trend"])), 180 * mm, 62 * mm),
+        Image(io.BytesIO(charts.trend_png(figures.tables["trend"])), 180 * mm, 68 * mm),
         PageBreak(),
     ]
     story += _pdf_table(figures.tables["cities"], styles, limit=MAX_CITY_ROWS)
@@ -304,9 +307,9 @@ def flash_pdf(figures: FlashFigures) -> bytes:
         Paragraph("本周与上周 This week against last week", styles.heading),
         table,
         Paragraph("要点 Highlights", styles.heading),
-        *[Paragraph(_escape(s), styles.bullet, bulletText="•") for s in figures.commentary],
+        *[Paragraph(_escape(s), styles.bullet, bulletText=BULLET) for s in figures.commentary],
         Paragraph("逐日 Day by day", styles.heading),
-        Image(io.BytesIO(charts.daily_png(figures.daily)), 180 * mm, 60 * mm),
+        Image(io.BytesIO(charts.daily_png(figures.daily)), 180 * mm, 68 * mm),
     ]
     buffer = io.BytesIO()
     label = f"经分 Jingfen · {title} · {figures.scope_name}"
