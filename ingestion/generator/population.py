@@ -114,6 +114,7 @@ def new_users(
     # prepaid cards are bought for cash; a bank mandate only makes sense for postpaid
     state.customers["pay_method"][cust] = np.where(pay_mode == PRE, PAY_METHOD_CASH, cust_pay)
     state.customers["prepaid"][cust] = pay_mode == PRE
+    state.customers["delinquent"][cust[pay_mode == PRE]] = 0  # prepaid lines cannot run up debt
     start = state.users.n
     index = np.arange(start, start + n)
     return state.users.append(
