@@ -1,7 +1,10 @@
--- Incremental by day (the one per-model config in the project): a run recomputes only the
--- (province, usage day) pairs that records loaded since the last run (at or after its latest load
--- time, so a load racing the previous run is not missed) touch, from every record of
--- those days, and replaces them (delete+insert). A late record lands on the day of its own time.
+-- Incremental by day (the one per-model config in the project). A run finds the usage days that
+-- records loaded since the last run (at or after its latest load time, so a load racing the
+-- previous run is not missed) fall on, and recomputes every (province, day) from the first to the
+-- last of those days from all records of those days, replacing them (delete+insert). The day range
+-- is looked up first and written into the SQL as literals on the record time, so the Parquet scans
+-- skip every file outside it; the look-up itself only reads files loaded since the last run. A late
+-- record lands on the day of its own time.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -9,59 +12,27 @@
     on_schema_change='append_new_columns',
 ) }}
 
+{%- set day_range = touched_day_range(
+    this,
+    [ref('int_voice_calls_rated'), ref('stg_boss__sms_messages'), ref('stg_boss__data_sessions')],
+) if is_incremental() else {'first': none, 'last': none} %}
+
 with
 
 voice_calls as (
     select * from {{ ref('int_voice_calls_rated') }}
+    where {{ in_day_range('start_time', day_range, is_incremental()) }}
 ),
 
 sms_messages as (
     select * from {{ ref('stg_boss__sms_messages') }}
+    where {{ in_day_range('send_time', day_range, is_incremental()) }}
 ),
 
 data_sessions as (
     select * from {{ ref('stg_boss__data_sessions') }}
+    where {{ in_day_range('start_time', day_range, is_incremental()) }}
 ),
-
-{% if is_incremental() %}
-loaded_before as (
-    select max(last_loaded_at) as last_loaded_at from {{ this }}
-),
-
-loaded_records as (
-    select
-        province_code,
-        usage_date,
-        loaded_at
-    from voice_calls
-    union all
-    select
-        province_code,
-        usage_date,
-        loaded_at
-    from sms_messages
-    union all
-    select
-        province_code,
-        usage_date,
-        loaded_at
-    from data_sessions
-),
-
-touched_days as (
-    select distinct
-        loaded_records.province_code,
-        loaded_records.usage_date
-    from loaded_records
-    cross join loaded_before
-    where
-        loaded_before.last_loaded_at is null
-        or loaded_records.loaded_at >= loaded_before.last_loaded_at
-        {%- if var('usage_reprocess_from', none) %}
-        or loaded_records.usage_date >= cast('{{ var("usage_reprocess_from") }}' as date)
-        {%- endif %}
-),
-{% endif %}
 
 voice_by_user_day as (
     select
@@ -82,12 +53,6 @@ voice_by_user_day as (
         0 as data_fee_fen,
         max(voice_calls.loaded_at) as last_loaded_at
     from voice_calls
-    {% if is_incremental() %}
-    inner join touched_days
-        on
-            voice_calls.province_code = touched_days.province_code
-            and voice_calls.usage_date = touched_days.usage_date
-    {% endif %}
     group by voice_calls.province_code, voice_calls.user_id, voice_calls.usage_date
 ),
 
@@ -110,12 +75,6 @@ sms_by_user_day as (
         0 as data_fee_fen,
         max(sms_messages.loaded_at) as last_loaded_at
     from sms_messages
-    {% if is_incremental() %}
-    inner join touched_days
-        on
-            sms_messages.province_code = touched_days.province_code
-            and sms_messages.usage_date = touched_days.usage_date
-    {% endif %}
     group by sms_messages.province_code, sms_messages.user_id, sms_messages.usage_date
 ),
 
@@ -138,12 +97,6 @@ data_by_user_day as (
         sum(coalesce(data_sessions.fee_fen, 0)) as data_fee_fen,
         max(data_sessions.loaded_at) as last_loaded_at
     from data_sessions
-    {% if is_incremental() %}
-    inner join touched_days
-        on
-            data_sessions.province_code = touched_days.province_code
-            and data_sessions.usage_date = touched_days.usage_date
-    {% endif %}
     group by data_sessions.province_code, data_sessions.user_id, data_sessions.usage_date
 ),
 

@@ -1,3 +1,6 @@
+-- No de-duplication window here (unlike the low-volume interfaces): cdr_id is unique per delivery
+-- and a re-delivery replaces its predecessor in the lake, and a window over every CDR would stop
+-- filters on the record time from reaching the Parquet scan. The unique test on the key guards it.
 with
 
 lake_rows as (
@@ -25,11 +28,7 @@ renamed as (
         fee_fen,
         _file_name as source_file_name,
         _line_no as source_line_no,
-        _loaded_at as loaded_at,
-        row_number() over (
-            partition by _province_code, cdr_id
-            order by _loaded_at desc, _file_name desc, _line_no desc
-        ) as delivery_rank
+        _loaded_at as loaded_at
     from lake_rows
 ),
 
@@ -58,7 +57,6 @@ final as (
     from renamed
     left join carriers
         on renamed.other_carrier = carriers.carrier
-    where renamed.delivery_rank = 1
 )
 
 select * from final

@@ -1,0 +1,53 @@
+{#- The filter an incremental usage model puts on a record-time column: everything on a full build;
+    on an incremental one, the day range found to be touched (literals, so the Parquet scans can
+    skip files by their min/max statistics), or nothing when no record was loaded since the last
+    run. `day_range` is {'first': 'YYYY-MM-DD' or none, 'last': 'YYYY-MM-DD' or none}. -#}
+{% macro in_day_range(time_column, day_range, incremental) -%}
+    {%- if not incremental -%}
+        1 = 1
+    {%- elif day_range['first'] is none -%}
+        1 = 0
+    {%- else -%}
+        {{ time_column }} >= cast('{{ day_range["first"] }}' as timestamp)
+        and {{ time_column }} < {{ dbt.dateadd('day', 1, "cast('" ~ day_range['last'] ~ "' as timestamp)") }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The usage days (first and last, 'YYYY-MM-DD') of the records loaded at or after the latest
+    load an incremental model has seen (its max(last_loaded_at)); `relations` expose usage_date and
+    loaded_at. `usage_reprocess_from` (a var) moves the first day back. Nones: nothing new. -#}
+{% macro touched_day_range(this_relation, relations) -%}
+    {%- set day_range = {'first': none, 'last': none} -%}
+    {%- if execute -%}
+        {%- set last_loaded = run_query('select max(last_loaded_at) from ' ~ this_relation).columns[0].values()[0] -%}
+        {%- set range_query -%}
+            with
+
+            loaded_records as (
+                {%- for relation in relations %}
+                select usage_date, loaded_at from {{ relation }}
+                {{ "union all" if not loop.last }}
+                {%- endfor %}
+            )
+
+            select
+                cast(min(usage_date) as {{ dbt.type_string() }}) as first_day,
+                cast(max(usage_date) as {{ dbt.type_string() }}) as last_day
+            from loaded_records
+            {%- if last_loaded is not none %}
+            -- a literal, so that the scans skip files loaded before it by their statistics
+            where loaded_at >= cast('{{ last_loaded }}' as timestamp)
+            {%- endif %}
+        {%- endset -%}
+        {%- set result = run_query(range_query) -%}
+        {%- do day_range.update({'first': result.columns[0].values()[0], 'last': result.columns[1].values()[0]}) -%}
+        {%- if var('usage_reprocess_from', none) -%}
+            {%- do day_range.update({
+                'first': var('usage_reprocess_from') | string,
+                'last': day_range['last'] or (var('usage_reprocess_from') | string),
+            }) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(day_range) }}
+{%- endmacro %}
