@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import sys
 import uuid
@@ -19,6 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import yaml
 
 from dashboards.spec import (
@@ -36,6 +38,7 @@ BUNDLE_DIR = Path(__file__).resolve().parent / "bundle"
 ROOT = "jingfen_dashboards"
 VERSION = "1.0.0"
 URI_PLACEHOLDER = "duckdb:///${JINGFEN_SERVING_DB}?access_mode=read_only"
+LATEST_MONTH = "${JINGFEN_LATEST_MONTH}"
 DATABASE_KEY = "jingfen_serving"
 # Fixed so the committed files do not change at every generation.
 TIMESTAMP = "2026-01-01T00:00:00+00:00"
@@ -46,8 +49,13 @@ def stable_uuid(kind: str, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:  # no &id001 anchors: every file reads alone
+        return True
+
+
 def dump(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=100)
 
 
 # --- database and datasets -----------------------------------------------------------------------
@@ -63,7 +71,8 @@ def database_config() -> dict:
         "allow_ctas": False,
         "allow_cvas": False,
         "allow_dml": False,
-        "allow_csv_upload": False,
+        "allow_file_upload": False,
+        "configuration_method": "sqlalchemy_form",
         "impersonate_user": False,
         "extra": {
             "allows_virtual_table_explore": True,
@@ -101,6 +110,8 @@ def dataset_config(dataset: Dataset) -> dict:
         "template_params": None,
         "normalize_columns": False,
         "always_filter_main_dttm": False,
+        "currency_code_column": None,
+        "folders": None,
         "uuid": stable_uuid("dataset", dataset.key),
         "database_uuid": stable_uuid("database", DATABASE_KEY),
         "version": VERSION,
@@ -116,10 +127,11 @@ def dataset_config(dataset: Dataset) -> dict:
                 "expression": None,
                 "description": None,
                 "python_date_format": None,
+                "datetime_format": None,
                 "advanced_data_type": None,
                 "extra": None,
             }
-            for column in dataset.columns
+            for column in sorted(dataset.columns, key=lambda c: c.name)
         ],
         "metrics": [
             {
@@ -133,7 +145,7 @@ def dataset_config(dataset: Dataset) -> dict:
                 "extra": None,
                 "warning_text": None,
             }
-            for metric in dataset.metrics
+            for metric in sorted(dataset.metrics, key=lambda m: m.name)
         ],
     }
 
@@ -181,6 +193,7 @@ def form_data(chart: Chart) -> dict:
         "adhoc_filters": _adhoc_filters(chart),
         "extra_form_data": {},
         "dashboards": [],
+        "annotation_layers": [],
     }
     kind = chart.kind
     if kind == "kpi":
@@ -402,6 +415,18 @@ def _chart_ids() -> dict[str, int]:
     }
 
 
+_EMPTY_MASK = {"extraFormData": {}, "filterState": {}, "ownState": {}}
+
+
+def _default_mask(column: str) -> dict:
+    """The month filter starts on the latest published month, filled in by build_zip()."""
+    return {
+        "extraFormData": {"filters": [{"col": column, "op": "IN", "val": [LATEST_MONTH]}]},
+        "filterState": {"value": [LATEST_MONTH], "label": LATEST_MONTH},
+        "ownState": {},
+    }
+
+
 def _native_filters(dashboard: Dashboard, ids: dict[str, int]) -> list[dict]:
     filters = []
     for column in dashboard.filters:
@@ -427,13 +452,13 @@ def _native_filters(dashboard: Dashboard, ids: dict[str, int]) -> list[dict]:
                 ],
                 "controlValues": {
                     "enableEmptyFilter": is_month,
-                    "defaultToFirstItem": is_month,
+                    "defaultToFirstItem": False,
                     "multiSelect": not is_month,
                     "searchAllOptions": False,
                     "inverseSelection": False,
                     "sortAscending": not is_month,
                 },
-                "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+                "defaultDataMask": _default_mask(column) if is_month else _EMPTY_MASK,
                 "cascadeParentIds": [],
                 "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
                 "chartsInScope": [ids[c.key] for c in in_scope],
@@ -488,6 +513,7 @@ def dashboard_config(dashboard: Dashboard) -> dict:
         "certified_by": None,
         "certification_details": None,
         "published": True,
+        "theme_uuid": None,
         "uuid": stable_uuid("dashboard", dashboard.key),
         "version": VERSION,
         "position": _position(dashboard, ids),
@@ -497,7 +523,6 @@ def dashboard_config(dashboard: Dashboard) -> dict:
             "refresh_frequency": 0,
             "timed_refresh_immune_slices": [],
             "expanded_slices": {},
-            "default_filters": "{}",
             "shared_label_colors": [],
             "label_colors": {},
             "native_filter_configuration": _native_filters(dashboard, ids),
@@ -543,13 +568,31 @@ def read_bundle(source: Path = BUNDLE_DIR) -> dict[str, str]:
     }
 
 
+def latest_month(serving_db: Path) -> str:
+    """The dashboards' default month: the newest month of the published copy that has been
+    billed (the last closed month; the running month has usage but no bills yet)."""
+    con = duckdb.connect(str(serving_db), read_only=True)
+    try:
+        row = con.execute(
+            "select coalesce(max(stat_month) filter (where billed_users > 0), max(stat_month)) "
+            "from indicators.kpi_monthly"
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0] if row and row[0] else ""
+
+
 def build_zip(serving_db: Path, target: Path, source: Path = BUNDLE_DIR) -> Path:
-    """The bundle with the published copy's path in the URI, zipped under one root folder."""
+    """The bundle with the published copy's path in the URI and its latest month as the default
+    month, zipped under one root folder."""
+    month = latest_month(serving_db)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, text in read_bundle(source).items():
             if name.startswith("databases/"):
                 text = text.replace("${JINGFEN_SERVING_DB}", str(serving_db.resolve()))
+            if name.startswith("dashboards/"):
+                text = text.replace(LATEST_MONTH, f"'{month}'")
             bundle.writestr(f"{ROOT}/{name}", text)
     return target
 
@@ -591,6 +634,11 @@ def _renumber_dashboard(config: dict) -> dict:
             child["meta"]["chartId"] = new
     metadata = config.get("metadata") or {}
     for native in metadata.get("native_filter_configuration", []):
+        targets = native.get("targets") or [{}]
+        if targets[0].get("column", {}).get("name") == "stat_month":
+            native["defaultDataMask"] = _default_mask("stat_month")
+        for target in targets:  # the bundle names datasets by uuid, not by this instance's id
+            target.pop("datasetId", None)
         scope = native.get("scope", {})
         scope["excluded"] = sorted(id_map.get(i, i) for i in scope.get("excluded", []))
         native["chartsInScope"] = sorted(id_map.get(i, i) for i in native.get("chartsInScope", []))
@@ -654,10 +702,51 @@ def _stable_name(inner: str, config: dict) -> str:
     return known.get(str(config.get("uuid")), inner)
 
 
+# --- dbt exposures ------------------------------------------------------------------------------
+
+EXPOSURES = BUNDLE_DIR.parents[1] / "warehouse" / "models" / "exposures.yml"
+DEFAULT_URL = "http://127.0.0.1:8088"
+
+
+def _models(dataset: Dataset) -> set[str]:
+    """dbt models a dataset reads (ops tables are written by ingestion, not dbt)."""
+    text = dataset.sql or dataset.table or ""
+    return set(re.findall(r"\b(?:indicators|marts)\.([a-z_0-9]+)", text))
+
+
+def exposures_text() -> str:
+    exposures = []
+    for dashboard in DASHBOARDS:
+        models = sorted(
+            {m for chart in dashboard.charts for m in _models(DATASETS_BY_KEY[chart.dataset])}
+        )
+        exposures.append(
+            {
+                "name": f"dashboard_{dashboard.key}",
+                "label": dashboard.title,
+                "type": "dashboard",
+                "maturity": "medium",
+                "url": f"{DEFAULT_URL}/superset/dashboard/{dashboard.slug}/",
+                "description": dashboard.description,
+                "depends_on": [f"ref('{m}')" for m in models],
+                "owner": {"name": "Jingfen BI", "email": "bi@jingfen.invalid"},
+                "meta": {"superset_uuid": stable_uuid("dashboard", dashboard.key)},
+            }
+        )
+    header = (
+        "# Superset dashboards (dashboards/bundle) as dbt exposures: what each dashboard reads.\n"
+        "# Generated by `uv run python -m dashboards.bundle` from dashboards/spec.py; edit there.\n"
+    )
+    return header + dump({"version": 2, "exposures": exposures})
+
+
 def main(argv: list[str]) -> int:
     target = Path(argv[0]) if argv else BUNDLE_DIR
     write_bundle(target)
     print(f"wrote {len(bundle_files())} files to {target}")
+    if not argv:
+        EXPOSURES.write_text(exposures_text(), encoding="utf-8")
+        print(f"wrote {EXPOSURES}")
     return 0
 
 

@@ -221,6 +221,18 @@ def superset_services(settings: Settings) -> list[Service]:
     return [Service("Superset", server_argv(settings, port()), url=f"http://{HOST}:{port()}")]
 
 
+def main(argv: list[str]) -> int:
+    """``python -m dashboards.service [install|prepare]`` (default: prepare)."""
+    command = argv[0] if argv else "prepare"
+    if command == "install":
+        install()
+    elif command == "prepare":
+        prepare(Settings.from_env())
+    else:
+        print(f"usage: python -m dashboards.service [install|prepare], not {command!r}")
+        return 2
+    return 0
+
+
 if __name__ == "__main__":
-    prepare(Settings.from_env())
-    sys.exit(0)
+    sys.exit(main(sys.argv[1:]))

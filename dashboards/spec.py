@@ -41,7 +41,7 @@ VIP_TIERS = [("DIAMOND", "钻石卡"), ("GOLD", "金卡"), ("SILVER", "银卡"),
 GROUP_CLASSES = [("A", "A类"), ("B", "B类"), ("C", "C类")]
 SEGMENT_TYPES = [("tenure", "在网时长"), ("plan", "套餐"), ("channel", "渠道"), ("brand", "品牌")]
 AGING = [
-    ("0-1", "1个月内"),
+    ("0-1", "0-1个月"),
     ("1-3", "1-3个月"),
     ("3-6", "3-6个月(呆账)"),
     ("6+", "6个月以上(呆账)"),
@@ -753,6 +753,12 @@ DATASETS: tuple[Dataset, ...] = (
         metrics=(
             _sum("users", "用户数"),
             _sum("churned_users", "离网VIP用户数"),
+            Metric(
+                "moved_users",
+                "SUM(CASE WHEN from_tier_name <> to_tier_name THEN users ELSE 0 END)",
+                "等级变动用户数",
+                ",d",
+            ),
         ),
         city_column="city_code",
     ),
@@ -853,7 +859,6 @@ def pivot(key, title, dataset, metrics, rows, columns=(), **kw) -> Chart:
 
 K = "kpi_city_brand"
 R = "kpi_rollup"
-PROVINCE_LEVEL = (("level", "==", "province"),)
 CITY_LEVEL = (("level", "==", "city"),)
 
 OVERVIEW = Dashboard(
@@ -940,11 +945,11 @@ OVERVIEW = Dashboard(
             ),
             trend(
                 "ov_churn_rate",
-                "离网率趋势(省)",
+                "各地市离网率趋势",
                 R,
                 ["churn_rate_avg"],
-                groupby=["province_name"],
-                filters=PROVINCE_LEVEL,
+                groupby=["city_name"],
+                filters=CITY_LEVEL,
                 width=6,
             ),
         ),
@@ -1272,7 +1277,7 @@ VIP = Dashboard(
             kpi("vip_users", "VIP用户数", "vip_users", "users", width=3),
             kpi("vip_revenue", "VIP出账收入(元)", "vip_users", "billed_revenue", width=3),
             kpi("vip_churned", "离网VIP用户数", "vip_movement", "churned_users", width=3),
-            kpi("vip_moves", "等级变动用户数", "vip_movement", "users", width=3),
+            kpi("vip_moves", "等级变动用户数", "vip_movement", "moved_users", width=3),
         ),
         (
             pie("vip_tiers", "VIP等级分布", "vip_users", "users", "vip_tier_name", width=4),

@@ -1,0 +1,140 @@
+"""Every dashboard in a real headless Chromium: logged in, every chart queried, rendered, no error.
+
+Chromium is Debian's (apt-get install chromium); Playwright only drives it (no `playwright
+install`). Screenshots go to test-artifacts/dashboards/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from dashboards.spec import DASHBOARDS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHART_DATA = "/api/v1/chart/data"
+QUIET_SECONDS = 2.5
+RENDER_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("Chromium is missing: apt-get install chromium (see dashboards/README.md).")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+def _log_in(browser, superset, username: str):
+    context = browser.new_context(viewport={"width": 1600, "height": 1200}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{superset.url}/login/")
+    page.fill("[data-test=username-input]", username)
+    page.fill("[data-test=password-input]", superset.password(username))
+    page.click("[data-test=login-button]")
+    page.wait_for_url(lambda url: "/login" not in url, timeout=90_000)
+    return context, page
+
+
+def _open_dashboard(page, superset, slug: str, expected_charts: int) -> list[dict]:
+    """Open a dashboard and wait until every chart's data came back; return those answers."""
+    answers: list[dict] = []
+
+    def on_response(response):
+        if CHART_DATA in response.url and response.request.method == "POST":
+            try:
+                body = response.json()
+            except Exception:  # a non-JSON error page
+                body = {"text": response.text()[:500]}
+            request = json.loads(response.request.post_data or "{}")
+            answers.append(
+                {
+                    "status": response.status,
+                    "slice_id": request.get("form_data", {}).get("slice_id"),
+                    "body": body,
+                }
+            )
+
+    page.on("response", on_response)
+    page.goto(f"{superset.url}/superset/dashboard/{slug}/")
+    page.wait_for_selector(".dashboard-component-chart-holder", timeout=RENDER_TIMEOUT_MS)
+    deadline_polls = RENDER_TIMEOUT_MS // 500
+    quiet = 0
+    seen = -1
+    for _ in range(deadline_polls):
+        charts_answered = len({a["slice_id"] for a in answers})
+        loading = page.locator(".dashboard-component-chart-holder .loading").count()
+        if charts_answered >= expected_charts and loading == 0:
+            quiet = quiet + 1 if len(answers) == seen else 0
+            if quiet * 0.5 >= QUIET_SECONDS:
+                break
+        seen = len(answers)
+        page.wait_for_timeout(500)
+    page.remove_listener("response", on_response)
+    return answers
+
+
+@pytest.mark.parametrize("dashboard", DASHBOARDS, ids=[d.key for d in DASHBOARDS])
+def test_dashboard_renders_with_data(browser, superset, artifacts, dashboard):
+    context, page = _log_in(browser, superset, "manager")
+    try:
+        answers = _open_dashboard(page, superset, dashboard.slug, len(dashboard.charts))
+        page.screenshot(path=str(artifacts / f"{dashboard.key}.png"), full_page=True)
+        failed = [a for a in answers if a["status"] >= 400]
+        assert not failed, f"chart data errors on {dashboard.title}: {failed}"
+        answered = {a["slice_id"] for a in answers}
+        assert len(answered) >= len(dashboard.charts), (
+            f"{dashboard.title}: {len(answered)} of {len(dashboard.charts)} charts asked for data"
+        )
+        empty = [
+            a["slice_id"]
+            for a in answers
+            if not any(r.get("rowcount", 0) > 0 for r in a["body"].get("result", []))
+        ]
+        assert not empty, f"{dashboard.title}: charts {empty} returned no rows"
+        alerts = page.locator(".ant-alert-error, [role=alert]")
+        visible = [alerts.nth(i).inner_text() for i in range(alerts.count())
+                   if alerts.nth(i).is_visible()]  # fmt: skip
+        assert not visible, f"{dashboard.title} shows errors: {visible}"
+        title = page.locator("[data-test=editable-title-input], .editable-title").first
+        assert dashboard.title in (title.get_attribute("value") or title.inner_text())
+    finally:
+        context.close()
+
+
+def test_city_analyst_dashboard_shows_only_its_city(browser, superset, artifacts):
+    city = superset.cities[0]
+    context, page = _log_in(browser, superset, f"analyst_{city}")
+    try:
+        overview = DASHBOARDS[0]
+        answers = _open_dashboard(page, superset, overview.slug, len(overview.charts))
+        page.screenshot(path=str(artifacts / f"overview_analyst_{city}.png"), full_page=True)
+        assert not [a for a in answers if a["status"] >= 400]
+        for answer in answers:
+            for result in answer["body"].get("result", []):
+                for row in result.get("data", []):
+                    if "city_code" in row:
+                        assert row["city_code"] == city
+    finally:
+        context.close()
+
+
+def test_anonymous_browser_gets_the_login_page(browser, superset):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{superset.url}/superset/dashboard/{DASHBOARDS[0].slug}/")
+        assert "/login" in page.url
+        page.goto(f"{superset.url}/dashboard/list/")
+        assert "/login" in page.url
+    finally:
+        context.close()

@@ -1,0 +1,97 @@
+"""The committed bundle is spec.py's output, self-consistent, and free of instance details."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from dashboards import bundle
+from dashboards.spec import DASHBOARDS, DATASETS, DATASETS_BY_KEY
+
+EXPOSURES = Path(__file__).resolve().parents[2] / "warehouse" / "models" / "exposures.yml"
+
+
+def test_committed_bundle_is_the_generators_output():
+    generated = bundle.bundle_files()
+    committed = bundle.read_bundle()
+    stale = sorted(n for n in generated if committed.get(n) != generated[n])
+    assert not stale, f"run `uv run python -m dashboards.bundle` and commit: {stale}"
+
+
+def test_bundle_has_no_literal_paths_or_instance_ids():
+    for name, text in bundle.read_bundle().items():
+        config = yaml.safe_load(text)
+        assert "/jingfen-home" not in text and "serving.duckdb" not in text, name
+        if name.startswith("databases/"):
+            assert config["sqlalchemy_uri"] == bundle.URI_PLACEHOLDER
+            assert config["allow_dml"] is False
+        if name.startswith("charts/"):
+            assert config["params"]["datasource"] == "__DATASOURCE__"
+            assert config["query_context"], f"{name} has no query_context"
+
+
+def test_every_chart_uses_known_columns_and_metrics():
+    for dashboard in DASHBOARDS:
+        for chart in dashboard.charts:
+            dataset = DATASETS_BY_KEY[chart.dataset]
+            metrics = {m.name for m in dataset.metrics}
+            assert set(chart.metrics) <= metrics, (chart.key, set(chart.metrics) - metrics)
+            for column in (*chart.groupby, *chart.columns, *([chart.x] if chart.x else [])):
+                assert dataset.has(column), (chart.key, column)
+            for column, _, _ in chart.filters:
+                assert dataset.has(column), (chart.key, column)
+
+
+def test_native_filters_only_reach_charts_that_have_the_column():
+    for dashboard in DASHBOARDS:
+        config = bundle.dashboard_config(dashboard)
+        ids = bundle._chart_ids()
+        by_id = {ids[c.key]: c for c in dashboard.charts}
+        for native in config["metadata"]["native_filter_configuration"]:
+            column = native["targets"][0]["column"]["name"]
+            for chart_id in native["chartsInScope"]:
+                assert DATASETS_BY_KEY[by_id[chart_id].dataset].has(column)
+
+
+def test_city_level_datasets_carry_city_code():
+    """Row-level security filters on city_code: every dataset with a city has the column."""
+    for dataset in DATASETS:
+        if dataset.city_column:
+            assert dataset.has(dataset.city_column), dataset.key
+
+
+def test_zip_templates_the_published_copy(tmp_path):
+    import duckdb
+
+    serving = tmp_path / "serving.duckdb"
+    con = duckdb.connect(str(serving))
+    con.execute("create schema indicators")
+    con.execute(
+        "create table indicators.kpi_monthly as "
+        "select '202602' as stat_month, 3 as billed_users union all select '202603', 0"
+    )
+    con.close()
+    target = bundle.build_zip(serving, tmp_path / "bundle.zip")
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert all(n.startswith(f"{bundle.ROOT}/") for n in names)
+        database = yaml.safe_load(archive.read(f"{bundle.ROOT}/databases/jingfen_serving.yaml"))
+        overview = archive.read(f"{bundle.ROOT}/dashboards/overview.yaml").decode()
+    assert database["sqlalchemy_uri"] == f"duckdb:///{serving}?access_mode=read_only"
+    assert database["sqlalchemy_uri"].startswith("duckdb:////")
+    assert "${" not in overview
+    month_filter = yaml.safe_load(overview)["metadata"]["native_filter_configuration"][0]
+    assert month_filter["defaultDataMask"]["filterState"]["value"] == ["202602"]
+
+
+def test_every_dashboard_has_a_dbt_exposure():
+    assert EXPOSURES.read_text(encoding="utf-8") == bundle.exposures_text()
+    exposures = yaml.safe_load(EXPOSURES.read_text(encoding="utf-8"))["exposures"]
+    by_name = {e["name"]: e for e in exposures}
+    for dashboard in DASHBOARDS:
+        exposure = by_name[f"dashboard_{dashboard.key}"]
+        assert exposure["type"] == "dashboard"
+        assert exposure["label"] == dashboard.title
+        assert dashboard.slug in exposure["url"]

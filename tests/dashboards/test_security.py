@@ -1,0 +1,120 @@
+"""4A through Superset's API: who sees which rows, who may use SQL Lab, and what gets logged."""
+
+from __future__ import annotations
+
+import requests
+
+from dashboards.spec import DASHBOARDS, DATABASE_NAME
+
+
+def _dataset_id(api, table_name: str) -> int:
+    return next(d["id"] for d in api.all("dataset") if d["table_name"] == table_name)
+
+
+def _cities_seen(api, dataset_id: int) -> set[str]:
+    response = api.post(
+        "/api/v1/chart/data",
+        json={
+            "datasource": {"id": dataset_id, "type": "table"},
+            "queries": [{"columns": ["city_code"], "metrics": ["users_on_net"], "row_limit": 100}],
+            "result_format": "json",
+            "result_type": "full",
+        },
+    )
+    assert response.status_code == 200, response.text
+    return {row["city_code"] for row in response.json()["result"][0]["data"]}
+
+
+def test_every_chart_answers_for_the_manager(superset):
+    api = superset.api("manager")
+    charts = api.all("chart")
+    assert len(charts) == sum(len(d.charts) for d in DASHBOARDS)
+    for chart in charts:
+        response = api.chart_data(chart["id"])
+        assert response.status_code == 200, (chart["slice_name"], response.text[:500])
+
+
+def test_city_analyst_sees_only_its_city(superset):
+    dataset = _dataset_id(superset.api(), "kpi_city_brand")
+    everyone = _cities_seen(superset.api("manager"), dataset)
+    assert len(everyone) > 1
+    for city in superset.cities:
+        seen = _cities_seen(superset.api(f"analyst_{city}"), dataset)
+        assert seen <= {city}
+    # Through every chart as well: no row of another city, and province totals are withheld.
+    city = superset.cities[0]
+    api = superset.api(f"analyst_{city}")
+    for chart in api.all("chart"):
+        response = api.chart_data(chart["id"])
+        assert response.status_code == 200, (chart["slice_name"], response.text[:300])
+        for result in response.json()["result"]:
+            for row in result["data"]:
+                assert row.get("city_code", city) == city
+
+
+def test_city_analyst_has_no_sql_lab(superset):
+    city = superset.cities[0]
+    api = superset.api(f"analyst_{city}")
+    database_id = next(d["id"] for d in superset.api().all("database"))
+    response = api.post(
+        "/api/v1/sqllab/execute/",
+        json={"database_id": database_id, "sql": "select 1", "runAsync": False, "schema": "main"},
+    )
+    assert response.status_code in (401, 403), response.text
+
+
+def _execute(api, database_id: int, sql: str) -> requests.Response:
+    return api.post(
+        "/api/v1/sqllab/execute/",
+        json={
+            "database_id": database_id,
+            "sql": sql,
+            "runAsync": False,
+            "schema": "indicators",
+            "tab": "test",
+            "client_id": None,
+        },
+    )
+
+
+def test_analyst_reads_but_cannot_write_in_sql_lab(superset):
+    api = superset.api("analyst")
+    databases = superset.api().all("database")
+    assert [d["database_name"] for d in databases] == [DATABASE_NAME]
+    database_id = databases[0]["id"]
+    read = _execute(api, database_id, "select count(*) as n from indicators.kpi_monthly")
+    assert read.status_code == 200, read.text
+    assert read.json()["data"][0]["n"] > 0
+    for sql in (
+        "create table indicators.scratch as select 1 as x",
+        "delete from indicators.kpi_monthly",
+        "update indicators.kpi_monthly set users_on_net = 0",
+        "copy (select 1) to '/tmp/jingfen-sqllab-escape.csv'",
+        "select * from read_csv('/etc/passwd')",
+    ):
+        response = _execute(api, database_id, sql)
+        assert response.status_code >= 400, (sql, response.text[:300])
+
+
+def test_anonymous_access_is_refused(superset):
+    anonymous = requests.Session()
+    for path in ("/api/v1/dashboard/", "/api/v1/chart/", "/api/v1/dataset/", "/api/v1/database/"):
+        response = anonymous.get(f"{superset.url}{path}", timeout=30)
+        assert response.status_code == 401, (path, response.status_code)
+    page = anonymous.get(f"{superset.url}/superset/dashboard/{DASHBOARDS[0].slug}/", timeout=30)
+    assert "/login" in page.url
+    data = anonymous.post(f"{superset.url}/api/v1/chart/data", json={}, timeout=30)
+    assert data.status_code in (400, 401, 403)
+
+
+def test_action_log_records_who_opened_what(superset):
+    analyst = superset.api("analyst")
+    chart = analyst.all("chart")[0]
+    assert analyst.chart_data(chart["id"]).status_code == 200
+    admin = superset.api()
+    response = admin.get(
+        "/api/v1/log/?q=(order_column:dttm,order_direction:desc,page:0,page_size:100)"
+    )
+    assert response.status_code == 200, response.text
+    users = {(entry.get("user") or {}).get("username") for entry in response.json()["result"]}
+    assert "analyst" in users
