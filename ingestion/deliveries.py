@@ -229,8 +229,8 @@ def read_check_file(delivery: Delivery) -> CheckFile:
     size = os.stat(delivery.data_path).st_size
     if size != check.byte_size:
         raise DeliveryRejected(
-            f"{file_name} is {size} bytes, its check file says {check.byte_size}: "
-            "incomplete or altered transfer"
+            f"byte size in the check file differs from the data file: {file_name} is {size} "
+            f"bytes, its check file says {check.byte_size} (incomplete or altered transfer?)"
         )
     return check
 

@@ -120,7 +120,10 @@ def ingest_delivery(
                 f"{delivery.check_path.name} is no longer in landing (another run took this "
                 "delivery meanwhile?): list the ready deliveries again"
             )
-        return _ingest(settings, delivery)
+        try:
+            return _ingest(settings, delivery, ops_store.current_versions(settings))
+        finally:
+            _finish(settings)
 
 
 def quarantine_unrecognised(
@@ -129,10 +132,13 @@ def quarantine_unrecognised(
     """Move files whose name fits no interface to quarantine (ingest_landing does this too)."""
     with ingest_lock(settings, progress):
         _recover(settings)
-        return [
-            _quarantine_unrecognised(settings, unknown)
-            for unknown in scan_landing(_landing(settings)).unrecognised
-        ]
+        try:
+            return [
+                _quarantine_unrecognised(settings, unknown)
+                for unknown in scan_landing(_landing(settings)).unrecognised
+            ]
+        finally:
+            _finish(settings)
 
 
 def ingest_landing(settings: Settings, progress: Progress | None = print) -> IngestSummary:
@@ -143,14 +149,18 @@ def ingest_landing(settings: Settings, progress: Progress | None = print) -> Ing
         _recover(settings)
         found = scan_landing(landing)
         summary = IngestSummary(waiting=[p.name for p in found.waiting])
-        for unknown in found.unrecognised:
-            outcome = _quarantine_unrecognised(settings, unknown)
-            summary.outcomes.append(outcome)
-            say(outcome.describe())
-        for delivery in found.ready:
-            outcome = _ingest(settings, delivery)
-            summary.outcomes.append(outcome)
-            say(outcome.describe())
+        versions = ops_store.current_versions(settings)
+        try:
+            for unknown in found.unrecognised:
+                outcome = _quarantine_unrecognised(settings, unknown)
+                summary.outcomes.append(outcome)
+                say(outcome.describe())
+            for delivery in found.ready:
+                outcome = _ingest(settings, delivery, versions)
+                summary.outcomes.append(outcome)
+                say(outcome.describe())
+        finally:
+            _finish(settings)
         for name in summary.waiting:
             say(f"{name}: waiting for its check file")
     return summary
@@ -170,15 +180,16 @@ def _recover(settings: Settings) -> None:
     lake.remove_leftovers(settings.lake)
     shutil.rmtree(work_dir(settings), ignore_errors=True)
     moves = ops_store.pending_moves(settings)
-    _carry_out(settings, moves)
+    _carry_out(moves)
+    if moves:
+        ops_store.clear_moves(settings)
 
 
-def _carry_out(settings: Settings, moves: list[ops_store.Move]) -> None:
+def _carry_out(moves: list[ops_store.Move]) -> None:
+    """Move landed files as committed in pending_moves; the journal is cleared once per run."""
     for move in moves:
         if move.source.exists():
             lake.move(move.source, move.target)
-    if moves:
-        ops_store.clear_moves(settings, moves)
 
 
 class _Timer:
@@ -190,14 +201,23 @@ class _Timer:
         return self.started_at, dt.datetime.now(), int((time.monotonic() - self._start) * 1000)
 
 
-def _ingest(settings: Settings, delivery: Delivery) -> DeliveryOutcome:
+def _finish(settings: Settings) -> None:
+    """Clear the journal of moves carried out (one short transaction per run, not per file)."""
+    if settings.ops_db.exists():
+        ops_store.clear_moves(settings)
+
+
+Versions = dict[tuple[str, str, str, str], str]
+
+
+def _ingest(settings: Settings, delivery: Delivery, versions: Versions) -> DeliveryOutcome:
     timer = _Timer()
     check: CheckFile | None = None
     sha256: str | None = None
     with _plain_errors(settings, delivery.file_name):
         try:
             check = read_check_file(delivery)
-            return _load(settings, delivery, check, timer)
+            return _load(settings, delivery, check, timer, versions)
         except DeliveryRejected as rejected:
             if delivery.data_path is not None and delivery.data_path.exists():
                 sha256 = sha256_of(delivery.data_path)
@@ -234,12 +254,11 @@ def _disk_full(settings: Settings, file_name: str) -> JingfenError:
 
 
 def _load(
-    settings: Settings, delivery: Delivery, check: CheckFile, timer: _Timer
+    settings: Settings, delivery: Delivery, check: CheckFile, timer: _Timer, versions: Versions
 ) -> DeliveryOutcome:
     assert delivery.data_path is not None
-    current = ops_store.current_sha256(
-        settings, delivery.iface, delivery.province, delivery.data_date, delivery.seq
-    )
+    key = (delivery.iface, delivery.province, delivery.data_date, delivery.seq)
+    current = versions.get(key)
     text: Text | None = None
     hashing: dict[str, object] = {}
     hasher: threading.Thread | None = None
@@ -322,7 +341,8 @@ def _load(
             settings, entry, moves, parsed.rejects,
             replaces_names=(f"{delivery.stem}.AVL", f"{delivery.stem}.AVL.gz"),
         )  # fmt: skip
-        _carry_out(settings, moves)
+        versions[key] = sha256
+        _carry_out(moves)
         return _outcome(entry, final)
     finally:
         if text is not None and text.temporary:
@@ -343,8 +363,9 @@ def _stage(
     staging = parse.Staging(con, delivery.interface, text.path)
     if staging.record_count != check.record_count:
         raise DeliveryRejected(
-            f"{delivery.file_name} holds {staging.record_count} records, its check "
-            f"file says {check.record_count}"
+            "record count in the check file differs from the data file: "
+            f"{delivery.file_name} holds {staging.record_count} records, its check file says "
+            f"{check.record_count}"
         )
     staging.collect_rejects(text.line_count, check.encoding or "UTF-8")
     staging.reject_duplicates(siblings)
@@ -361,8 +382,8 @@ def _apply_threshold(settings: Settings, parsed: parse.Parsed) -> None:
     if share > settings.reject_threshold:
         sample = "; ".join(f"line {r.line_no}: {r.reason}" for r in parsed.rejects[:3])
         raise _ThresholdExceeded(
-            f"{len(parsed.rejects)} of {parsed.record_count} records rejected ({share:.1%}), "
-            f"more than the {settings.reject_threshold:.1%} allowed; first: {sample}",
+            f"more than {settings.reject_threshold * 100:g}% of the records rejected: "
+            f"{len(parsed.rejects)} of {parsed.record_count} ({share:.1%}); first: {sample}",
             parsed.rejects,
         )
 
@@ -391,7 +412,7 @@ def _skip(
     )  # fmt: skip
     moves = _moves(delivery, archive_dir(settings))
     ops_store.record(settings, entry, moves)
-    _carry_out(settings, moves)
+    _carry_out(moves)
     return _outcome(entry, final)
 
 
@@ -415,7 +436,7 @@ def _reject(
     )  # fmt: skip
     moves = _moves(delivery, settings.quarantine)
     ops_store.record(settings, entry, moves)
-    _carry_out(settings, moves)
+    _carry_out(moves)
     return _outcome(entry, None)
 
 
@@ -436,7 +457,7 @@ def _quarantine_unrecognised_file(settings: Settings, unknown: Unrecognised) -> 
     )  # fmt: skip
     moves = [ops_store.Move(unknown.path, settings.quarantine / unknown.path.name)]
     ops_store.record(settings, entry, moves)
-    _carry_out(settings, moves)
+    _carry_out(moves)
     return _outcome(entry, None)
 
 

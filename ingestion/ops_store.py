@@ -54,6 +54,7 @@ REJECTED_RECORDS_COLUMNS = {
 }
 
 _LOCK_WAIT_SECONDS = 60
+_created: set[Path] = set()  # ops files whose tables this process has made sure of
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ def connect(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
                 ) from err
             time.sleep(0.2)
     try:
-        _create(con)
+        if settings.ops_db not in _created:
+            _create(con)
+            _created.add(settings.ops_db)
         con.execute("BEGIN TRANSACTION")
         yield con
         con.execute("COMMIT")
@@ -125,20 +128,16 @@ def connect(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def current_sha256(
-    settings: Settings, iface: str, province: str, data_date: str, seq: str
-) -> str | None:
-    """Content hash of the version of this delivery that is in the lake now, if any."""
+def current_versions(settings: Settings) -> dict[tuple[str, str, str, str], str]:
+    """Content hash of the version in the lake now, per (iface, province, data date, seq)."""
     if not settings.ops_db.exists():
-        return None
+        return {}
     with connect(settings) as con:
-        row = con.execute(
-            "SELECT content_sha256 FROM load_log WHERE iface = ? AND province_code = ? "
-            "AND data_date = ? AND seq = ? AND status IN ('LOADED', 'REPLACED') "
-            "ORDER BY processed_at DESC LIMIT 1",
-            [iface, province, data_date, seq],
-        ).fetchone()
-    return row[0] if row else None
+        rows = con.execute(
+            "SELECT iface, province_code, data_date, seq, arg_max(content_sha256, processed_at) "
+            "FROM load_log WHERE status IN ('LOADED', 'REPLACED') GROUP BY ALL"
+        ).fetchall()
+    return {(iface, province, date, seq): sha for iface, province, date, seq, sha in rows}
 
 
 def record(
@@ -192,9 +191,7 @@ def pending_moves(settings: Settings) -> list[Move]:
     return [Move(Path(source), Path(target)) for source, target in rows]
 
 
-def clear_moves(settings: Settings, moves: Sequence[Move]) -> None:
+def clear_moves(settings: Settings) -> None:
+    """Forget moves that have been carried out (all of them: this runs under the ingest lock)."""
     with connect(settings) as con:
-        con.executemany(
-            "DELETE FROM pending_moves WHERE source = ? AND target = ?",
-            [(str(m.source), str(m.target)) for m in moves],
-        )
+        con.execute("DELETE FROM pending_moves")

@@ -288,7 +288,7 @@ class Staging:
             SELECT rid, first_rid, key FROM occurrences WHERE rid > first_rid
             """
         ).fetchall():
-            found[rid] = f"primary key {key} repeated: first at line {self.line_of(first)}"
+            found[rid] = f"duplicate primary key {key}: first at line {self.line_of(first)}"
         if siblings:
             files = "[" + ", ".join(sql_text(str(p)) for p in siblings) + "]"
             for rid, file_name, line_no, key in self.con.execute(

@@ -123,7 +123,7 @@ def rewrite_as_utf8(delivery: Delivery, check: CheckFile, work_dir: Path) -> Tex
         except (gzip.BadGzipFile, EOFError, zlib.error) as err:
             out_path.unlink(missing_ok=True)
             raise DeliveryRejected(
-                f"{delivery.data_path.name} is not a readable gzip file ({err})"
+                f"data file is not a readable gzip: {delivery.data_path.name} ({err})"
             ) from err
         hashing.drain()
     return Text(out_path, hashing.digest.hexdigest(), counter.lines, temporary=True)

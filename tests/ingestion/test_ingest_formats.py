@@ -76,7 +76,7 @@ def test_corrupt_gzip_rejects_the_delivery_to_quarantine(settings):
     summary = ingest_landing(settings, progress=None)
 
     assert [o.status for o in summary.outcomes] == ["REJECTED", "REJECTED"]
-    assert all("not a readable gzip file" in o.reason for o in summary.outcomes)
+    assert all("data file is not a readable gzip: VOICE_571" in o.reason for o in summary.outcomes)
     assert sorted(p.name for p in settings.quarantine.iterdir()) == [
         "VOICE_571_20261001_001.AVL.gz", "VOICE_571_20261001_001.CHK",
         "VOICE_571_20261001_001.reason.txt", "VOICE_571_20261001_002.AVL.gz",

@@ -58,7 +58,7 @@ def test_each_kind_of_record_rejection(lenient):
         27: "unparsable value in msisdn (11 digits expected): '1380013800'",
         28: "bad code in call_type: 'moc'",
         29: "NULL primary key field cdr_id",
-        30: "primary key cdr_id=C00000005 repeated: first at line 5",
+        30: "duplicate primary key cdr_id=C00000005: first at line 5",
         31: "unparsable value in base_fee_fen (integer expected): '9223372036854775808'",
     }
     raw = dict(ops_rows(lenient, "SELECT line_no, raw_line FROM rejected_records"))
@@ -102,7 +102,7 @@ def test_reject_threshold_just_under_and_just_over(settings, bad, status):
         assert len(lake_query(settings, "VOICE")) == 95
     else:
         assert outcome.reason.startswith(
-            "6 of 100 records rejected (6.0%), more than the 5.0% allowed; first: line 1: "
+            "more than 5% of the records rejected: 6 of 100 (6.0%); first: line 1: "
             "bad code in call_type: 'BAD'"
         )
         assert not list(settings.lake.rglob("*.parquet"))
@@ -116,7 +116,7 @@ def test_reject_threshold_just_under_and_just_over(settings, bad, status):
     ("kwargs", "reason"),
     [
         ({"byte_size": 3}, None),  # the reason names the real size, known once landed
-        ({"record_count": 4}, "holds 3 records, its check file says 4"),
+        ({"record_count": 4}, "record count in the check file differs from the data file: "),
         ({"record_count": 2}, "holds 3 records, its check file says 2"),
         ({"check_data_date": "20261002"}, "gives data date 20261002, the name says 20261001"),
         ({"encoding": "BIG5"}, "declares encoding 'BIG5'"),
@@ -125,7 +125,10 @@ def test_reject_threshold_just_under_and_just_over(settings, bad, status):
 def test_check_file_mismatch_rejects_the_whole_delivery(settings, kwargs, reason):
     data = land(settings, "VOICE", [voice_row(i) for i in range(3)], **kwargs)
     if reason is None:
-        reason = f"{data.name} is {data.stat().st_size} bytes, its check file says 3"
+        reason = (
+            f"byte size in the check file differs from the data file: {data.name} is "
+            f"{data.stat().st_size} bytes, its check file says 3"
+        )
 
     (outcome,) = ingest_landing(settings, progress=None).outcomes
 
@@ -192,6 +195,6 @@ def test_a_repeated_key_alone_is_caught(settings):
 
     assert (outcome.loaded_count, outcome.rejected_count) == (30, 1)
     assert ops_rows(settings, "SELECT line_no, reason FROM rejected_records") == [
-        (31, "primary key cdr_id=C00000003 repeated: first at line 3")
+        (31, "duplicate primary key cdr_id=C00000003: first at line 3")
     ]
     assert lake_query(settings, "VOICE", "toll_type", "cdr_id = 'C00000003'") == [("0",)]
