@@ -17,7 +17,7 @@ def concat(fields):
     return "(" + " || ".join(fields) + ")"
 
 
-def hash(field):  # noqa: A001 - mirrors dbt.hash
+def hash(field):  # mirrors dbt.hash (shadows the builtin on purpose)
     return f"md5(cast({field} as varchar))"
 
 
