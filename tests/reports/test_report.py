@@ -268,3 +268,19 @@ def test_weekly_flash_compares_the_latest_week_with_the_one_before(published):
     )
     assert rows["通话次数 Calls"] == (this_week, last_week)
     assert "经营快报" in PdfReader(files.pdf).pages[0].extract_text()
+
+
+def test_commentary_names_the_city_whose_revenue_moved_most(published, report):
+    rows = query(
+        published,
+        "select city_code, sum(case when stat_month = ? then billed_revenue else 0 end) "
+        "- sum(case when stat_month = '202601' then billed_revenue else 0 end) as moved "
+        "from indicators.kpi_monthly_rollup where level = 'city' "
+        "and stat_month in (?, '202601') group by province_code, city_code "
+        "order by abs(moved) desc, city_code desc limit 1",
+        [MONTH, MONTH],
+    )
+    city, moved = rows[0]
+    sentence = next(s for s in report.summary if s.startswith("出账收入变化最大的来源"))
+    assert f"({city})+{moved:,.2f}元" in sentence
+    assert any("离网率" in s for s in report.summary)
