@@ -324,9 +324,9 @@ class Staging:
         line_no = "_rid + 1"
         if self._skip_keys:
             con.execute("CREATE OR REPLACE TEMP TABLE skips (k BIGINT, before BIGINT)")
-            con.executemany(
-                "INSERT INTO skips VALUES (?, ?)",
-                [(k, j) for j, k in enumerate(self._skip_keys, 1)],
+            con.execute(
+                "INSERT INTO skips SELECT unnest(?), unnest(?)",
+                [self._skip_keys, list(range(1, len(self._skip_keys) + 1))],
             )
             source = (
                 f"(SELECT s.*, coalesce(k.before, 0) AS _before FROM {source} AS s "
@@ -337,7 +337,7 @@ class Staging:
         where = ""
         if self._dropped:
             con.execute("CREATE OR REPLACE TEMP TABLE dropped (rid BIGINT)")
-            con.executemany("INSERT INTO dropped VALUES (?)", [(r,) for r in self._dropped])
+            con.execute("INSERT INTO dropped SELECT unnest(?)", [sorted(self._dropped)])
             where = "WHERE _rid NOT IN (SELECT rid FROM dropped)"
         columns = _lake_columns(self.iface, lineage, line_no)
         written = con.execute(
