@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -46,6 +47,12 @@ def _dbt(home: Path, *args: str) -> float:
     if result.returncode != 0:
         sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}")
     return elapsed
+
+
+def _model_seconds(home: Path, model: str = "model.jingfen.fct_user_day_usage") -> float:
+    """The model's own execution time in the last dbt invocation (run_results.json)."""
+    results = json.loads((home / "dbt" / "target" / "run_results.json").read_text())
+    return next(r["execution_time"] for r in results["results"] if r["unique_id"] == model)
 
 
 def _land(source: Path, landing: Path, keep) -> int:
@@ -96,8 +103,14 @@ def main() -> None:
     print(f"ingest {last_day}: {time.perf_counter() - began:.1f} s")
     for selection in ("fct_user_day_usage", "fct_user_day_usage+"):
         incremental = _dbt(home, "run", "--select", selection)
+        incremental_model = _model_seconds(home)
         full = _dbt(home, "run", "--select", selection, "--full-refresh")
-        print(f"dbt run -s {selection}: incremental {incremental:.1f} s, full refresh {full:.1f} s")
+        full_model = _model_seconds(home)
+        print(
+            f"dbt run -s {selection}: incremental {incremental:.1f} s "
+            f"(fct_user_day_usage {incremental_model:.2f} s), full refresh {full:.1f} s "
+            f"(fct_user_day_usage {full_model:.2f} s)"
+        )
     print(f"home: {home}")
 
 
