@@ -41,14 +41,16 @@ def _lake_asset(interface: Interface) -> AssetsDefinition:
         kinds={"parquet"},
     )
     def lake_interface(context: AssetExecutionContext, home: JingfenHome) -> MaterializeResult:
-        from ingestion.ingest import ingest_ready
+        from ingestion.ingest import ingest_delivery, list_ready_deliveries
 
-        data_dates = set(context.partition_keys)
-        outcomes = ingest_ready(
-            home.settings,
-            lambda d: d.iface == interface.code and d.data_date in data_dates,
-            progress=context.log.info,
-        )
+        settings, data_dates = home.settings, set(context.partition_keys)
+        outcomes = [
+            ingest_delivery(settings, delivery, progress=context.log.info)
+            for delivery in list_ready_deliveries(settings)
+            if delivery.iface == interface.code and delivery.data_date in data_dates
+        ]
+        for outcome in outcomes:
+            context.log.info(outcome.describe())
         statuses = Counter(o.status for o in outcomes)
         return MaterializeResult(
             metadata={

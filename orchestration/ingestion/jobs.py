@@ -4,7 +4,6 @@ from dagster import AssetSelection, define_asset_job
 
 from ingestion.contract import INTERFACES, Period
 from orchestration.ingestion.assets import lake_key
-from orchestration.ingestion.partitions import data_dates, data_months
 
 
 def _lake_selection(period: Period) -> AssetSelection:
@@ -16,13 +15,11 @@ def _lake_selection(period: Period) -> AssetSelection:
 ingest_daily_job = define_asset_job(
     "ingest_daily",
     selection=_lake_selection(Period.DAY),
-    partitions_def=data_dates,
     description="Load the ready deliveries of the daily interfaces for the selected data dates.",
 )
 ingest_monthly_job = define_asset_job(
     "ingest_monthly",
     selection=_lake_selection(Period.MONTH),
-    partitions_def=data_months,
     description="Load the ready deliveries of the monthly interfaces for the selected months.",
 )
 INGEST_JOBS = {Period.DAY: ingest_daily_job, Period.MONTH: ingest_monthly_job}

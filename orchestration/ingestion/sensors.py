@@ -23,14 +23,15 @@ def ready_partitions(home: JingfenHome) -> dict[Period, dict[str, str]]:
     The fingerprint changes when a file of the partition lands again, so a re-delivery gets a
     run of its own while a delivery still waiting for its run is not requested twice.
     """
-    from ingestion.deliveries import find_ready
+    from ingestion.ingest import list_ready_deliveries
 
     files = defaultdict(list)
-    for delivery in find_ready(home.settings):
-        stat = delivery.data_path.stat()
-        files[(INTERFACES[delivery.iface].period, delivery.data_date)].append(
-            f"{delivery.data_path.name}:{stat.st_size}:{stat.st_mtime_ns}"
-        )
+    for delivery in list_ready_deliveries(home.settings):
+        for path in delivery.paths:
+            stat = path.stat()
+            files[(INTERFACES[delivery.iface].period, delivery.data_date)].append(
+                f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+            )
     ready: dict[Period, dict[str, str]] = defaultdict(dict)
     for (period, key), names in files.items():
         ready[period][key] = hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:16]

@@ -19,6 +19,7 @@ def dbt_environment(settings: Settings) -> None:
     os.environ["JINGFEN_HOME"] = str(settings.home)
     os.environ["JINGFEN_MEMORY_LIMIT"] = settings.memory_limit
     os.environ["DBT_LOG_PATH"] = str(settings.home / "dbt" / "logs")
+    os.environ["DBT_TARGET_PATH"] = str(settings.home / "dbt" / "target")
     # dagster-dbt starts `dbt` from PATH: make it this environment's even when not activated.
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
