@@ -23,6 +23,7 @@ from ingestion.contract import (
 )
 from ingestion.generator import frames, ids, lateness
 from ingestion.generator.catalog import (
+    BRAND_GOTONE,
     DATA_FEN_PER_MB,
     LOCAL_FEN_PER_MIN,
     ROAM_FEN_PER_MIN,
@@ -87,7 +88,7 @@ class DayContext:
         )
         brand = users["brand"][self.active]
         roaming = rng.random(len(self.active)) < users["roam_prob"][self.active]
-        intl_share = np.where(brand == 0, 0.10, 0.04)
+        intl_share = np.where(brand == BRAND_GOTONE, 0.10, 0.04)  # 全球通 travel abroad more
         r = rng.random(len(self.active))
         self.roam_type = np.where(
             ~roaming, 0, np.where(r < 0.5, 1, np.where(r < 1 - intl_share, 2, 3))
@@ -139,7 +140,6 @@ def _accumulate(state: ProvinceState, column: str, users: np.ndarray, fee: np.nd
 
 def _other_numbers(
     rng: np.random.Generator,
-    ctx: DayContext,
     state: ProvinceState,
     carrier: np.ndarray,
     home_city: np.ndarray,
@@ -194,7 +194,7 @@ def voice(
             "user_id": ids.entity_id(state.code, ids.USER, u),
             "msisdn": users["msisdn"][u],
             "call_type": frames.codes(call_type, CALL_TYPES),
-            "other_number": _other_numbers(rng, ctx, state, carrier, users["city"][u]),
+            "other_number": _other_numbers(rng, state, carrier, users["city"][u]),
             "other_carrier": frames.codes(carrier, CARRIERS),
             "start_time": ctx.times(rng, n),
             "duration_s": duration,
@@ -221,7 +221,7 @@ def sms(
     service = rng.random(n) < 0.12
     carrier = np.where(service, CMCC, _carriers(rng, users["offnet"][u]))
     other = _other_numbers(
-        rng, ctx, state, np.where(carrier == OTHER_CARRIER, 1, carrier), users["city"][u]
+        rng, state, np.where(carrier == OTHER_CARRIER, 1, carrier), users["city"][u]
     )
     sp_number = frames.digits(_SP_NUMBERS + rng.integers(0, 10**6, n))
     other = pc.if_else(pa.array(service), sp_number, other)
