@@ -54,7 +54,6 @@ REJECTED_RECORDS_COLUMNS = {
 }
 
 _LOCK_WAIT_SECONDS = 60
-_created: set[Path] = set()  # ops files whose tables this process has made sure of
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,7 @@ def connect(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
                 ) from err
             time.sleep(0.2)
     try:
-        if settings.ops_db not in _created:
-            _create(con)
-            _created.add(settings.ops_db)
+        _create(con)  # every time: the file may have been deleted since this process last looked
         con.execute("BEGIN TRANSACTION")
         yield con
         con.execute("COMMIT")

@@ -184,7 +184,7 @@ def test_other_provinces_and_dates_are_separate_partitions(settings):
 
 
 def test_finer_api_lists_and_ingests_one_delivery(settings):
-    land(settings, "VOICE", [voice_row(1)], seq=2)
+    land(settings, "VOICE", [voice_row(2)], seq=2)
     land(settings, "VOICE", [voice_row(2)], seq=1)
     land(settings, "VOICE", [voice_row(3)], "20261003", with_check=False)
 
@@ -224,3 +224,13 @@ def test_names_that_fit_no_interface_are_quarantined(settings):
     assert "fits no interface" in (settings.quarantine / "notes.txt.reason.txt").read_text()
     assert [p.name for p in settings.landing.iterdir()] == [".VOICE_571_20261001_001.AVL"]
     assert ops_rows(settings, "SELECT count(*) FROM load_log WHERE status = 'REJECTED'") == [(4,)]
+
+
+def test_ops_file_deleted_between_runs_of_one_process_is_recreated(settings):
+    land(settings, "VOICE", [voice_row(1)])
+    ingest_landing(settings, progress=None)
+    settings.ops_db.unlink()
+    land(settings, "VOICE", [voice_row(2)], seq=2)
+
+    assert [o.status for o in ingest_landing(settings, progress=None).outcomes] == ["LOADED"]
+    assert ops_rows(settings, "SELECT seq FROM load_log") == [("002",)]
