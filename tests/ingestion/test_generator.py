@@ -916,6 +916,47 @@ def test_unknown_users_and_bill_mismatches(defective_root: Path, manifest: list[
         assert int(fields[5]) == entry["billed_fee_fen"] != entry["rated_fee_fen"]
 
 
+def final_deliveries(root: Path) -> dict[str, pa.Table]:
+    """What ingestion ends up with once the sibling folder has landed too, bad lines dropped."""
+    landing, sibling = root / "landing", root / "landing_redelivery"
+    parts: dict[str, list[pa.Table]] = {code: [] for code in INTERFACES}
+    for data_path in sorted(p for p in landing.iterdir() if not p.name.endswith(".CHK")):
+        check = f"{data_path.name.split('.')[0]}.CHK"
+        folder = sibling if (sibling / data_path.name).exists() else landing
+        check_folder = sibling if (sibling / check).exists() else landing
+        state, lines = delivery_state(folder, check_folder, check)
+        assert state == "OK", data_path.name
+        iface = DATA_FILE_RE.match(data_path.name)["iface"]
+        if not looks_clean(iface, lines):
+            bad = line_problems(iface, lines)
+            lines = [line for number, line in enumerate(lines, 1) if number not in bad]
+        parts[iface].append(parse(iface, "".join(line + "\n" for line in lines)))
+    return {code: pa.concat_tables(tables) for code, tables in parts.items() if tables}
+
+
+def test_defective_run_reconciles_but_for_listed_mismatches(
+    defective_root: Path, manifest: list[dict]
+) -> None:
+    con = duckdb.connect()
+    for code, table in final_deliveries(defective_root).items():
+        con.register(f"raw_{code.lower()}", table)
+    found = con.execute(
+        RATED
+        + """
+        select user_id, month, item_class, coalesce(b.fee, 0) - coalesce(r.fee, 0)
+        from rated r full join billed b using (user_id, month, item_class)
+        where coalesce(r.fee, 0) <> coalesce(b.fee, 0)
+          and user_id in (select user_id from raw_user)
+        """
+    ).fetchall()
+    listed = [
+        (e["user_id"], e["data_date"], e["item_class"], e["billed_fee_fen"] - e["rated_fee_fen"])
+        for e in manifest
+        if e["kind"] == "bill_mismatch"
+    ]
+    assert sorted(found) == sorted(listed)
+
+
 def test_defect_share_roughly_as_asked(defective_root: Path, manifest: list[dict]) -> None:
     deliveries = len(list((defective_root / "landing").glob("*.AVL*")))
     broken = {e["file_name"] for e in manifest if e["kind"] not in ("gbk_file", "bill_mismatch")}
