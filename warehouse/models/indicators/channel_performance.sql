@@ -28,7 +28,7 @@ acquisitions as (
             events.province_code = channel_history.province_code
             and events.channel_id = channel_history.channel_id
             and {{ valid_in_month('channel_history', 'events.event_month') }}
-    where events.event_type = 'OPEN'
+    where events.event_type = 'OPEN' and events.event_month is not null
     group by events.province_code, events.event_month, coalesce(channel_history.channel_type, 'UNKNOWN')
 ),
 
@@ -40,7 +40,7 @@ collections as (
         sum(amount_fen) as collected_fen,
         count(*) as payment_count
     from payments
-    where not is_writeoff
+    where not is_writeoff and pay_month is not null
     group by province_code, pay_month, pay_channel
 ),
 

@@ -16,7 +16,7 @@ summed as (
         sum(amount_fen) as collected_fen,
         count(*) as payment_count
     from payments
-    where not is_writeoff
+    where not is_writeoff and pay_month is not null
     group by pay_month, province_code, pay_channel
 ),
 

@@ -20,6 +20,7 @@ final as (
         cast(count(*) as {{ dbt.type_bigint() }}) as bill_rows,
         cast(count(distinct user_id) as {{ dbt.type_bigint() }}) as billed_users
     from bill_items
+    where bill_month is not null
     group by bill_month, province_code, city_code, brand, coalesce(item_class, 'UNKNOWN')
 )
 

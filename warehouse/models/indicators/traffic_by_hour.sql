@@ -15,6 +15,7 @@ final as (
         {{ seconds_to_minutes('sum(call_seconds)') }} as voice_minutes,
         {{ tenths_to_minutes('sum(billed_tenth_minutes)') }} as billed_minutes
     from voice_calls
+    where start_time is not null
     group by usage_month, province_code, start_hour
 )
 

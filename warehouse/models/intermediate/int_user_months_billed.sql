@@ -17,7 +17,7 @@ final as (
         count(*) as bill_item_count,
         count(distinct acct_id) as paying_account_count
     from bill_items
-    where user_id is not null
+    where user_id is not null and bill_month is not null
     group by province_code, user_id, bill_month
 )
 

@@ -17,7 +17,7 @@ final as (
         count(case when event_type = 'CHANGE_PLAN' then 1 end) > 0 as has_plan_change,
         count(*) as event_count
     from events
-    where user_id is not null
+    where user_id is not null and event_month is not null
     group by province_code, user_id, event_month
 )
 

@@ -42,6 +42,7 @@ final as (
             bill_items.province_code = user_history.province_code
             and bill_items.user_id = user_history.user_id
             and {{ valid_in_month('user_history', 'bill_items.bill_month') }}
+    where bill_items.bill_month is not null
 )
 
 select * from final

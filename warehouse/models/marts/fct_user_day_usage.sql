@@ -128,6 +128,7 @@ final as (
         cast(sum(data_fee_fen) as {{ dbt.type_bigint() }}) as data_fee_fen,
         max(last_loaded_at) as last_loaded_at
     from unioned
+    where user_id is not null and usage_date is not null
     group by province_code, user_id, usage_date
 )
 
