@@ -32,8 +32,9 @@ sample: setup ## generate the sample province into $JINGFEN_HOME/landing (once)
 	fi
 
 .PHONY: up
-up: sample ## set up, generate the sample province, load it and start the UIs
-	$(UV) run jingfen ingest
+up: sample ## set up, generate the sample province, run the pipeline, start the UIs
+	$(UV) run jingfen run
+	$(UV) run jingfen serve
 
 .PHONY: lint
 lint: setup ## ruff and sqlfluff
