@@ -1,7 +1,8 @@
 -- One row per OPEN event, flagged as a re-entry (弃卡重入网) when the opening customer's cert_no
 -- belongs to a user with a CANCEL event within the {{ var('reentry_window_days') }} days before
 -- the OPEN. Customers and their cert_no are taken as of the month of each event (the snapshot of
--- that month, or the latest earlier one). The latest such cancellation is kept as evidence.
+-- that month, or the latest earlier one; for a user in no snapshot yet, its first one). The latest
+-- such cancellation is kept as evidence.
 with
 
 events as (
@@ -14,6 +15,16 @@ user_history as (
 
 customer_history as (
     select * from {{ ref('hist_customers') }}
+),
+
+first_user_versions as (
+    -- a user opened too late for the snapshot of the month takes the customer of its first one
+    select
+        province_code,
+        user_id,
+        cust_id
+    from user_history
+    where version_number = 1
 ),
 
 events_with_cert as (
@@ -31,10 +42,14 @@ events_with_cert as (
             events.province_code = user_history.province_code
             and events.user_id = user_history.user_id
             and {{ valid_in_month('user_history', 'events.event_month') }}
+    left join first_user_versions
+        on
+            events.province_code = first_user_versions.province_code
+            and events.user_id = first_user_versions.user_id
     left join customer_history
         on
-            user_history.province_code = customer_history.province_code
-            and user_history.cust_id = customer_history.cust_id
+            events.province_code = customer_history.province_code
+            and coalesce(user_history.cust_id, first_user_versions.cust_id) = customer_history.cust_id
             and {{ valid_in_month('customer_history', 'events.event_month') }}
     where events.event_type in ('OPEN', 'CANCEL')
 ),
