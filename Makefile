@@ -40,6 +40,7 @@ up: sample ## set up, generate the sample province, run the pipeline, start the 
 lint: setup ## ruff and sqlfluff
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run sqlfluff lint --processes 2 warehouse/models warehouse/tests
 
 .PHONY: format
 format: setup ## apply ruff's formatting and fixes
