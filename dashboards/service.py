@@ -186,11 +186,9 @@ def prepare_content(settings: Settings) -> None:
     env = environment(settings)
     env["JINGFEN_ADMIN_PASSWORD"] = admin_password(settings)
     bundle = build_zip(settings.serving_db, settings.superset_home / "bundle.zip")
-    _run([str(_bin("python")), str(ADMIN_SCRIPT), "import-bundle", str(bundle)], env,
-         "import the dashboards")  # fmt: skip
     env["JINGFEN_CITIES"] = ",".join(cities(settings))
-    _run([str(_bin("python")), str(ADMIN_SCRIPT), "security"], env,
-         "set up roles, users and row-level security")  # fmt: skip
+    _run([str(_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
+         "import the dashboards and set up roles, users and row-level security")  # fmt: skip
 
 
 def prepare(settings: Settings, say=print) -> None:
@@ -216,7 +214,17 @@ def server_argv(settings: Settings, port_number: str) -> list[str]:
 
 
 def superset_services(settings: Settings) -> list[Service]:
-    """Superset's web server on 127.0.0.1:JINGFEN_SUPERSET_PORT, prepared first."""
+    """Superset's web server on 127.0.0.1:JINGFEN_SUPERSET_PORT, prepared first.
+
+    Without a published copy there is nothing to show: no service, and a note saying why (the
+    Dagster UI still starts, so the first `jingfen run` can be watched there)."""
+    if not settings.serving_db.exists():
+        print(
+            f"Superset not started: there is no published copy at {settings.serving_db} yet; "
+            "run 'jingfen run', then start 'jingfen serve' again.",
+            file=sys.stderr,
+        )
+        return []
     prepare(settings)
     return [Service("Superset", server_argv(settings, port()), url=f"http://{HOST}:{port()}")]
 

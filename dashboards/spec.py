@@ -895,7 +895,7 @@ OVERVIEW = Dashboard(
             ),
             trend(
                 "ov_revenue_trend",
-                "收入与ARPU趋势",
+                "分地市出账收入趋势",
                 K,
                 ["billed_revenue"],
                 groupby=["city_name"],
@@ -1256,11 +1256,21 @@ GROUPS = Dashboard(
         (
             trend(
                 "gp_trend",
-                "集团收入与成员趋势",
+                "分类集团收入趋势",
                 "group_monthly",
-                ["group_revenue", "active_members"],
+                ["group_revenue"],
                 groupby=["group_class_name"],
-                width=12,
+                kind="bar",
+                stack=True,
+                width=6,
+            ),
+            trend(
+                "gp_members_trend",
+                "分类有效成员趋势",
+                "group_monthly",
+                ["active_members"],
+                groupby=["group_class_name"],
+                width=6,
             ),
         ),
     ),

@@ -76,12 +76,9 @@ def artifacts() -> Path:
 def superset(tmp_path_factory) -> Superset:
     home = tmp_path_factory.mktemp("jingfen-home")
     settings = Settings.from_env({"JINGFEN_HOME": str(home)})
-    os.environ.update(
-        {
-            "JINGFEN_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "JINGFEN_DEMO_PASSWORD": DEMO_PASSWORD,
-        }
-    )
+    passwords = {"JINGFEN_ADMIN_PASSWORD": ADMIN_PASSWORD, "JINGFEN_DEMO_PASSWORD": DEMO_PASSWORD}
+    saved = {key: os.environ.get(key) for key in passwords}
+    os.environ.update(passwords)
     errors: list[BaseException] = []
 
     def metadata() -> None:
@@ -112,6 +109,11 @@ def superset(tmp_path_factory) -> Superset:
         _wait_for(f"{url}/health", process, log)
         yield Superset(url, settings, service.cities(settings))
     finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)

@@ -16,7 +16,7 @@ from dashboards.spec import DASHBOARDS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHART_DATA = "/api/v1/chart/data"
-QUIET_SECONDS = 2.5
+QUIET_SECONDS = 1.5
 RENDER_TIMEOUT_MS = 90_000
 
 
@@ -83,32 +83,37 @@ def _open_dashboard(page, superset, slug: str, expected_charts: int) -> list[dic
     return answers
 
 
-@pytest.mark.parametrize("dashboard", DASHBOARDS, ids=[d.key for d in DASHBOARDS])
-def test_dashboard_renders_with_data(browser, superset, artifacts, dashboard):
+@pytest.fixture(scope="module")
+def manager_page(browser, superset):
+    """One logged-in manager for every dashboard (a manager sees every dashboard and city)."""
     context, page = _log_in(browser, superset, "manager")
-    try:
-        answers = _open_dashboard(page, superset, dashboard.slug, len(dashboard.charts))
-        page.screenshot(path=str(artifacts / f"{dashboard.key}.png"), full_page=True)
-        failed = [a for a in answers if a["status"] >= 400]
-        assert not failed, f"chart data errors on {dashboard.title}: {failed}"
-        answered = {a["slice_id"] for a in answers}
-        assert len(answered) >= len(dashboard.charts), (
-            f"{dashboard.title}: {len(answered)} of {len(dashboard.charts)} charts asked for data"
-        )
-        empty = [
-            a["slice_id"]
-            for a in answers
-            if not any(r.get("rowcount", 0) > 0 for r in a["body"].get("result", []))
-        ]
-        assert not empty, f"{dashboard.title}: charts {empty} returned no rows"
-        alerts = page.locator(".ant-alert-error, [role=alert]")
-        visible = [alerts.nth(i).inner_text() for i in range(alerts.count())
-                   if alerts.nth(i).is_visible()]  # fmt: skip
-        assert not visible, f"{dashboard.title} shows errors: {visible}"
-        title = page.locator("[data-test=editable-title-input], .editable-title").first
-        assert dashboard.title in (title.get_attribute("value") or title.inner_text())
-    finally:
-        context.close()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("dashboard", DASHBOARDS, ids=[d.key for d in DASHBOARDS])
+def test_dashboard_renders_with_data(manager_page, superset, artifacts, dashboard):
+    page = manager_page
+    answers = _open_dashboard(page, superset, dashboard.slug, len(dashboard.charts))
+    page.screenshot(path=str(artifacts / f"{dashboard.key}.png"), full_page=True)
+    failed = [a for a in answers if a["status"] >= 400]
+    assert not failed, f"chart data errors on {dashboard.title}: {failed}"
+    answered = {a["slice_id"] for a in answers}
+    assert len(answered) >= len(dashboard.charts), (
+        f"{dashboard.title}: {len(answered)} of {len(dashboard.charts)} charts asked for data"
+    )
+    empty = [
+        a["slice_id"]
+        for a in answers
+        if not any(r.get("rowcount", 0) > 0 for r in a["body"].get("result", []))
+    ]
+    assert not empty, f"{dashboard.title}: charts {empty} returned no rows"
+    alerts = page.locator(".ant-alert-error, [role=alert]")
+    visible = [alerts.nth(i).inner_text() for i in range(alerts.count())
+               if alerts.nth(i).is_visible()]  # fmt: skip
+    assert not visible, f"{dashboard.title} shows errors: {visible}"
+    title = page.locator("[data-test=editable-title-input], .editable-title").first
+    assert dashboard.title in (title.get_attribute("value") or title.inner_text())
 
 
 def test_city_analyst_dashboard_shows_only_its_city(browser, superset, artifacts):
