@@ -37,7 +37,7 @@ def publish(tmp: Path, final: Path) -> None:
     with open(tmp, "rb") as written:
         os.fsync(written.fileno())
     os.replace(tmp, final)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
 
 
 def remove_leftovers(lake: Path) -> None:
@@ -48,13 +48,15 @@ def remove_leftovers(lake: Path) -> None:
 
 
 def move(source: Path, target: Path) -> None:
-    """Move a landed file (same file system: a rename), replacing an older copy."""
+    """Move a landed file (same file system: a rename), replacing an older copy.
+
+    Not synced here: the caller syncs the folders (``fsync_dir``) once per run, before it
+    forgets the journal of moves."""
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(source, target)
-    _fsync_dir(target.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -1,7 +1,8 @@
 """The load log and the rejected records, kept in the small DuckDB file settings.ops_db.
 
-DuckDB locks a file exclusively across processes, so every function here opens the file, does
-one transaction and closes it again; a brief lock held by a reader is waited out.
+DuckDB locks a file exclusively across processes. A run (under the ingest lock) holds the file
+open in an ``OpsStore`` and commits one transaction per delivery; opening it waits out a lock
+held by a reader for up to a minute.
 
 ``pending_moves`` is the journal that makes a run safe to kill: the outcome of a delivery and the
 moves of its landed files (to archive or quarantine) are committed together, and the moves are
@@ -96,9 +97,8 @@ def _create(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
 
 
-@contextlib.contextmanager
-def connect(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open ops_db for one short transaction, waiting while another process holds it."""
+def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """Open ops_db, waiting up to a minute while another process holds it."""
     settings.ops_db.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + _LOCK_WAIT_SECONDS
     while True:
@@ -113,82 +113,128 @@ def connect(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
                 ) from err
             time.sleep(0.2)
     try:
-        _create(con)  # every time: the file may have been deleted since this process last looked
-        con.execute("BEGIN TRANSACTION")
+        _create(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("BEGIN TRANSACTION")
+    try:
         yield con
-        con.execute("COMMIT")
+        con.execute("COMMIT")  # durable: DuckDB syncs its write-ahead log on commit
     except BaseException:
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         raise
-    finally:
-        con.close()
 
 
-def current_versions(settings: Settings) -> dict[tuple[str, str, str, str], str]:
-    """Content hash of the version in the lake now, per (iface, province, data date, seq)."""
-    if not settings.ops_db.exists():
-        return {}
-    with connect(settings) as con:
+class OpsStore:
+    """ops_db opened once for a whole run (under the ingest lock), one transaction per delivery.
+
+    Opening a DuckDB file, and the checkpoint DuckDB does when it closes it, cost far more than
+    a delivery's few rows: a run opens the file once, on first use, commits each delivery's
+    outcome in its own transaction (as durable as before: the write-ahead log is synced on every
+    commit) and checkpoints once, when it closes. While a run holds the file, other processes
+    cannot open it (DuckDB's lock is exclusive).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def _connection(self, create: bool) -> duckdb.DuckDBPyConnection | None:
+        if self._con is None and (create or self.settings.ops_db.exists()):
+            self._con = _open(self.settings)
+        return self._con
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._connection(create=True)
+        assert con is not None
+        with _transaction(con):
+            yield con
+
+    def current_versions(self) -> dict[tuple[str, str, str, str], str]:
+        """Content hash of the version in the lake now, per (iface, province, data date, seq)."""
+        con = self._connection(create=False)
+        if con is None:
+            return {}
         rows = con.execute(
             "SELECT iface, province_code, data_date, seq, arg_max(content_sha256, processed_at) "
             "FROM load_log WHERE status IN ('LOADED', 'REPLACED') GROUP BY ALL"
         ).fetchall()
-    return {(iface, province, date, seq): sha for iface, province, date, seq, sha in rows}
+        return {(iface, province, date, seq): sha for iface, province, date, seq, sha in rows}
+
+    def record(
+        self,
+        entry: LogEntry,
+        moves: Sequence[Move],
+        rejects: Sequence[RejectedRecord] | None = None,
+        replaces_names: Sequence[str] = (),
+    ) -> None:
+        """Commit one delivery's outcome, its rejected records and its pending file moves together.
+
+        ``rejects`` is given for a loaded delivery: they replace those of every earlier version
+        (``replaces_names``: the names the delivery may have had, plain or gzipped).
+        """
+        with self.transaction() as con:
+            _insert(con, entry, moves, rejects, replaces_names)
+
+    def pending_moves(self) -> list[Move]:
+        con = self._connection(create=False)
+        if con is None:
+            return []
+        rows = con.execute("SELECT source, target FROM pending_moves").fetchall()
+        return [Move(Path(source), Path(target)) for source, target in rows]
+
+    def clear_moves(self) -> None:
+        """Forget moves that have been carried out (all of them: this runs under the lock)."""
+        con = self._connection(create=False)
+        if con is not None:
+            con.execute("DELETE FROM pending_moves")
+
+    def close(self) -> None:
+        """Close the file (DuckDB checkpoints it: once per run instead of once per delivery)."""
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
 
 
-def record(
-    settings: Settings,
+def _insert(
+    con: duckdb.DuckDBPyConnection,
     entry: LogEntry,
     moves: Sequence[Move],
-    rejects: Sequence[RejectedRecord] | None = None,
-    replaces_names: Sequence[str] = (),
+    rejects: Sequence[RejectedRecord] | None,
+    replaces_names: Sequence[str],
 ) -> None:
-    """Commit one delivery's outcome, its rejected records and its pending file moves together.
-
-    ``rejects`` is given for a loaded delivery: they replace those of every earlier version
-    (``replaces_names``: the names the delivery may have had, plain or gzipped).
-    """
-    with connect(settings) as con:
-        placeholders = ", ".join("?" for _ in LOAD_LOG_COLUMNS)
-        con.execute(f"INSERT INTO load_log VALUES ({placeholders})", list(astuple(entry)))
-        if rejects is not None:
+    placeholders = ", ".join("?" for _ in LOAD_LOG_COLUMNS)
+    con.execute(f"INSERT INTO load_log VALUES ({placeholders})", list(astuple(entry)))
+    if rejects is not None:
+        con.execute(
+            "DELETE FROM rejected_records WHERE file_name IN (SELECT unnest(?))",
+            [list(replaces_names)],
+        )
+        if rejects:
+            # One statement over parallel lists: fast for the thousands of rows a poor
+            # delivery can have, where executemany inserts row by row.
             con.execute(
-                "DELETE FROM rejected_records WHERE file_name IN (SELECT unnest(?))",
-                [list(replaces_names)],
+                "INSERT INTO rejected_records SELECT ?, unnest(?), unnest(?), unnest(?), ?, ?, ?",
+                [
+                    entry.file_name,
+                    [r.line_no for r in rejects],
+                    [r.raw_line for r in rejects],
+                    [r.reason for r in rejects],
+                    entry.iface,
+                    entry.province_code,
+                    entry.data_date,
+                ],
             )
-            if rejects:
-                # One statement over parallel lists: fast for the thousands of rows a poor
-                # delivery can have, where executemany inserts row by row.
-                con.execute(
-                    "INSERT INTO rejected_records "
-                    "SELECT ?, unnest(?), unnest(?), unnest(?), ?, ?, ?",
-                    [
-                        entry.file_name,
-                        [r.line_no for r in rejects],
-                        [r.raw_line for r in rejects],
-                        [r.reason for r in rejects],
-                        entry.iface,
-                        entry.province_code,
-                        entry.data_date,
-                    ],
-                )
-        if moves:
-            con.executemany(
-                "INSERT INTO pending_moves VALUES (?, ?)",
-                [(str(m.source), str(m.target)) for m in moves],
-            )
-
-
-def pending_moves(settings: Settings) -> list[Move]:
-    if not settings.ops_db.exists():
-        return []
-    with connect(settings) as con:
-        rows = con.execute("SELECT source, target FROM pending_moves").fetchall()
-    return [Move(Path(source), Path(target)) for source, target in rows]
-
-
-def clear_moves(settings: Settings) -> None:
-    """Forget moves that have been carried out (all of them: this runs under the ingest lock)."""
-    with connect(settings) as con:
-        con.execute("DELETE FROM pending_moves")
+    if moves:
+        con.execute(
+            "INSERT INTO pending_moves SELECT unnest(?), unnest(?)",
+            [[str(m.source) for m in moves], [str(m.target) for m in moves]],
+        )

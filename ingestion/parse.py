@@ -65,6 +65,13 @@ def connect(settings: Settings, spill: Path) -> duckdb.DuckDBPyConnection:
     )
 
 
+def reset(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty a connection of one delivery's tables before the next (the reader's rejects
+    tables would otherwise accumulate the rejects of every scan)."""
+    for table in ("staged", "skips", "dropped", "csv_rejects", "csv_scans"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
 def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
