@@ -41,16 +41,28 @@ def _lake_asset(interface: Interface) -> AssetsDefinition:
         kinds={"parquet"},
     )
     def lake_interface(context: AssetExecutionContext, home: JingfenHome) -> MaterializeResult:
-        from ingestion.ingest import ingest_delivery, list_ready_deliveries
+        from ingestion.ingest import (
+            ingest_deliveries,
+            list_ready_deliveries,
+            quarantine_unrecognised,
+        )
 
         settings, data_dates = home.settings, set(context.partition_keys)
-        outcomes = [
-            ingest_delivery(settings, delivery, progress=context.log.info)
-            for delivery in list_ready_deliveries(settings)
-            if delivery.iface == interface.code and delivery.data_date in data_dates
-        ]
-        for outcome in outcomes:
+        # Names that fit no interface belong to no asset: whichever runs first quarantines them.
+        unrecognised = quarantine_unrecognised(settings, progress=context.log.info)
+        for outcome in unrecognised:
             context.log.info(outcome.describe())
+        # One lock, one ops.duckdb connection and one DuckDB for all of them; outcomes are
+        # logged as they are committed.
+        outcomes = ingest_deliveries(
+            settings,
+            [
+                delivery
+                for delivery in list_ready_deliveries(settings)
+                if delivery.iface == interface.code and delivery.data_date in data_dates
+            ],
+            progress=context.log.info,
+        )
         statuses = Counter(o.status for o in outcomes)
         return MaterializeResult(
             metadata={
@@ -58,6 +70,7 @@ def _lake_asset(interface: Interface) -> AssetsDefinition:
                 **{f"deliveries_{s.lower()}": n for s, n in sorted(statuses.items())},
                 "records_loaded": sum(o.loaded_count for o in outcomes),
                 "records_rejected": sum(o.rejected_count for o in outcomes),
+                "unrecognised_files_quarantined": len(unrecognised),
             }
         )
 
