@@ -1,0 +1,135 @@
+"""Reading what the checks judge: lake Parquet, warehouse tables and the load log, via DuckDB.
+
+The warehouse file is locked while dbt runs; the checks run after dbt in the same process, so
+``warehouse`` opens it read-only for one block and closes it. Personal columns are masked the way
+the published copy masks them (``jingfen.serving``) before any frame reaches GX or a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingestion.contract import INTERFACES, lake_schema
+from jingfen.settings import Settings
+
+PHONE_COLUMNS = ("msisdn", "other_number")
+HASHED_COLUMNS = ("cert_no",)
+
+
+def lake_files(settings: Settings, iface: str) -> list[Path]:
+    return sorted((settings.lake / iface.lower()).glob("province=*/data_date=*/*.parquet"))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def lake_source(settings: Settings, iface: str) -> str | None:
+    """A ``read_parquet`` expression over every lake file of ``iface`` (None when there is none)."""
+    files = lake_files(settings, iface)
+    if not files:
+        return None
+    listed = ", ".join(_literal(str(p)) for p in files)
+    return f"read_parquet([{listed}], union_by_name = true, hive_partitioning = false)"
+
+
+def masked_columns(columns: list[str]) -> str:
+    parts = []
+    for column in columns:
+        quoted = f'"{column}"'
+        if column in PHONE_COLUMNS:
+            parts.append(
+                f"case when {quoted} is null then null "
+                f"else left({quoted}, 3) || repeat('*', greatest(length({quoted}) - 7, 0)) "
+                f"|| right({quoted}, 4) end as {quoted}"
+            )
+        elif column in HASHED_COLUMNS:
+            parts.append(f"left(sha256({quoted}), 16) as {quoted}")
+        else:
+            parts.append(quoted)
+    return ", ".join(parts)
+
+
+@contextmanager
+def lake(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB with one view per lake interface (``lake_voice``…) and the ops tables.
+
+    Interfaces without any file get an empty view of their contract schema, so SQL never fails
+    on a missing interface; ``load_log`` and ``rejected_records`` are empty when ops.duckdb is.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"set memory_limit = {_literal(settings.memory_limit)}")
+        con.execute(f"set threads = {int(settings.threads)}")
+        for code, interface in INTERFACES.items():
+            source = lake_source(settings, code)
+            name = f"lake_{code.lower()}"
+            if source is None:
+                columns = ", ".join(
+                    f'null::{kind} as "{col}"' for col, kind in lake_schema(interface).items()
+                )
+                con.execute(f"create view {name} as select {columns} where false")
+            else:
+                con.execute(f"create view {name} as select * from {source}")
+        if settings.ops_db.exists():
+            con.execute(f"attach {_literal(str(settings.ops_db))} as ops (read_only)")
+            con.execute("create view load_log as select * from ops.load_log")
+            con.execute("create view rejected_records as select * from ops.rejected_records")
+        else:
+            con.execute(
+                "create view load_log as select null::varchar as file_name, "
+                "null::varchar as iface, null::varchar as province_code, "
+                "null::varchar as data_date, null::varchar as seq, null::varchar as status, "
+                "null::bigint as record_count, null::bigint as loaded_count, "
+                "null::bigint as rejected_count, null::varchar as reason, "
+                "null::timestamp as processed_at where false"
+            )
+        yield con
+    finally:
+        con.close()
+
+
+def lake_frame(
+    con: duckdb.DuckDBPyConnection, iface: str, data_dates: int | None = None
+) -> pd.DataFrame:
+    """The loaded records of one interface (of its newest ``data_dates`` per province), masked."""
+    name = f"lake_{iface.lower()}"
+    columns = [row[0] for row in con.execute(f"describe {name}").fetchall()]
+    recent = ""
+    if data_dates:
+        recent = (
+            f"semi join (select distinct _province_code, _data_date from {name} "
+            f"qualify row_number() over (partition by _province_code "
+            f"order by _data_date desc) <= {int(data_dates)}) as recent "
+            f"using (_province_code, _data_date)"
+        )
+    return con.execute(f"select {masked_columns(columns)} from {name} {recent}").df()
+
+
+@contextmanager
+def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, read-only, for as short as the block lasts."""
+    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def table_frame(con: duckdb.DuckDBPyConnection, table: str, database: str = "wh") -> pd.DataFrame:
+    """One warehouse table (``schema.table`` of the attached ``database``), personal data masked."""
+    schema, name = table.split(".")
+    columns = [
+        row[0]
+        for row in con.execute(
+            "select column_name from duckdb_columns() where database_name = ? "
+            "and schema_name = ? and table_name = ? order by column_index",
+            [database, schema, name],
+        ).fetchall()
+    ]
+    return con.execute(f"select {masked_columns(columns)} from {database}.{schema}.{name}").df()

@@ -1,0 +1,414 @@
+"""Reconciliations: the same number computed two ways must agree, within a stated tolerance.
+
+Each function takes an in-memory DuckDB connection from ``frames.lake`` (views ``lake_<iface>``)
+into which the warehouse has been attached read-only as ``wh`` (see ``attach_warehouse``), and
+returns one ``CheckResult``. The lake side is recomputed straight from the loaded records with the
+definitions of indicators.md, independent of the dbt models it checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from data_quality.results import BLOCKING, WARNING, CheckResult
+from jingfen.settings import Settings
+
+MAX_LISTED = 20
+USAGE_ITEM_CLASSES = ("LOCAL", "TOLL", "ROAM", "SMS", "DATA")
+REVENUE_TOLERANCE_FEN = 0  # per user-month
+MINUTES_TOLERANCE = 0.01  # rounding of published minutes / MB per summed row
+# Published indicator vs the lake, relative. Counts of users and money are exact; usage record
+# counts may differ by what the unknown-user gate already allows (records of users in no snapshot
+# carry no city or brand and stay out of kpi_monthly).
+PUBLISHED_TOLERANCE = {
+    "users_on_net": 0.0,
+    "billed_users": 0.0,
+    "billed_revenue": 0.0,
+    "calls": 0.01,
+    "sms_sent": 0.01,
+}
+
+
+def attach_warehouse(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    path = str(settings.warehouse_db).replace("'", "''")
+    con.execute(f"attach '{path}' as wh (read_only)")
+
+
+def detach_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("detach wh")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _jsonable(rows: list[dict]) -> list[dict[str, Any]]:
+    return [
+        {k: (float(v) if hasattr(v, "as_tuple") else v) for k, v in r.items()}
+        for r in rows[:MAX_LISTED]
+    ]
+
+
+def revenue_assurance(con: duckdb.DuckDBPyConnection) -> CheckResult:
+    """Rated usage fees per user-month (CDRs by their own time) vs the BILL usage items."""
+    rows = _rows(
+        con,
+        f"""
+        with rated as (
+            select _province_code as province, user_id, strftime(start_time, '%Y%m') as month,
+                   coalesce(base_fee_fen, 0) + coalesce(toll_fee_fen, 0)
+                   + coalesce(roam_fee_fen, 0) as fee
+            from lake_voice
+            union all
+            select _province_code, user_id, strftime(send_time, '%Y%m'), coalesce(fee_fen, 0)
+            from lake_sms
+            union all
+            select _province_code, user_id, strftime(start_time, '%Y%m'), coalesce(fee_fen, 0)
+            from lake_data
+        ), rated_months as (
+            select province, user_id, month, sum(fee) as rated_fen
+            from rated where user_id is not null and month is not null group by all
+        ), billed as (
+            select _province_code as province, user_id, bill_month as month,
+                   sum(standard_fee_fen) as billed_fen
+            from lake_bill where item_class in {USAGE_ITEM_CLASSES}
+            group by all
+        ), bill_months as (
+            select distinct _province_code as province, bill_month as month from lake_bill
+        ), compared as (
+            select coalesce(r.province, b.province) as province,
+                   coalesce(r.user_id, b.user_id) as user_id,
+                   coalesce(r.month, b.month) as month,
+                   coalesce(r.rated_fen, 0) as rated_fen, coalesce(b.billed_fen, 0) as billed_fen
+            from rated_months as r
+            full join billed as b
+                on b.province = r.province and b.user_id = r.user_id and b.month = r.month
+        )
+        select c.*, c.billed_fen - c.rated_fen as difference_fen,
+               count(*) over () as compared_user_months
+        from compared as c
+        join bill_months as m on m.province = c.province and m.month = c.month
+        where abs(c.billed_fen - c.rated_fen) > {REVENUE_TOLERANCE_FEN}
+        order by abs(c.billed_fen - c.rated_fen) desc, c.user_id
+        """,
+    )
+    total = con.execute(
+        "select count(*) from (select distinct _province_code, user_id, bill_month "
+        f"from lake_bill where item_class in {USAGE_ITEM_CLASSES})"
+    ).fetchone()[0]
+    for r in rows:
+        r.pop("compared_user_months", None)
+    return CheckResult(
+        "revenue_assurance",
+        "marts/fct_bill_items",
+        WARNING,
+        not rows,
+        float(len(rows)),
+        f"|billed − rated| ≤ {REVENUE_TOLERANCE_FEN} fen per user-month "
+        f"(BILL items {', '.join(USAGE_ITEM_CLASSES)} vs VOICE/SMS/DATA fees)",
+        {
+            "mismatches": _jsonable(rows),
+            "mismatched_user_months": len(rows),
+            "billed_user_months": total,
+            "net_difference_fen": sum(int(r["difference_fen"]) for r in rows),
+        },
+        ",".join(sorted({r["month"] for r in rows})) or None,
+        "; ".join(
+            f"user {r['user_id']} {r['month']}: billed {r['billed_fen']} vs rated {r['rated_fen']}"
+            for r in rows[:5]
+        )
+        or f"{total} billed user-months agree with their CDRs",
+    )
+
+
+def day_sums_match_month(con: duckdb.DuckDBPyConnection) -> CheckResult:
+    """Σ fct_user_day_usage over a user's month equals the usage in fct_user_months."""
+    measures = [
+        "calls", "voice_seconds", "billed_tenth_minutes", "offnet_seconds", "roam_out_seconds",
+        "sms_sent", "data_kb",
+    ]  # fmt: skip
+    sums = ", ".join(f"sum({m}) as {m}" for m in measures)
+    differs = " or ".join(f"coalesce(d.{m}, 0) <> coalesce(m.{m}, 0)" for m in measures)
+    rows = _rows(
+        con,
+        f"""
+        with days as (
+            select province_code, user_id, usage_month as stat_month, {sums}
+            from wh.marts.fct_user_day_usage group by all
+        )
+        select coalesce(d.province_code, m.province_code) as province_code,
+               coalesce(d.user_id, m.user_id) as user_id,
+               coalesce(d.stat_month, m.stat_month) as stat_month,
+               {", ".join(f"d.{x} as day_{x}, m.{x} as month_{x}" for x in measures)}
+        from days as d
+        full join wh.marts.fct_user_months as m
+            on m.province_code = d.province_code and m.user_id = d.user_id
+            and m.stat_month = d.stat_month
+        where {differs}
+        order by all
+        """,
+    )
+    return CheckResult(
+        "day_sums_match_month",
+        "marts/fct_user_months",
+        BLOCKING,
+        not rows,
+        float(len(rows)),
+        "exact: " + ", ".join(measures),
+        {"mismatches": _jsonable(rows)},
+        ",".join(sorted({r["stat_month"] for r in rows})) or None,
+        f"{len(rows)} user-months differ from the sum of their days"
+        if rows
+        else "every user-month equals the sum of its days",
+    )
+
+
+def published_totals_match_lake(con: duckdb.DuckDBPyConnection) -> CheckResult:
+    """Indicator totals per province-month vs a direct count from the lake (indicators.md)."""
+    rows = _rows(
+        con,
+        """
+        with published as (
+            select province_code, stat_month, sum(users_on_net) as users_on_net,
+                   sum(billed_users) as billed_users, sum(billed_revenue) as billed_revenue,
+                   sum(calls) as calls, sum(sms_sent) as sms_sent
+            from wh.indicators.kpi_monthly group by all
+        ), users as (
+            select _province_code as province_code, _data_date as stat_month,
+                   count(*) filter (where user_status <> 'CANCEL') as users_on_net
+            from lake_user group by all
+        ), bills as (
+            select _province_code as province_code, bill_month as stat_month,
+                   count(distinct user_id) filter (where item_class <> 'LATEFEE') as billed_users,
+                   coalesce(sum(actual_fee_fen) filter (where item_class <> 'LATEFEE'), 0)
+                       / 100 as billed_revenue
+            from lake_bill group by all
+        ), calls as (
+            select _province_code as province_code, strftime(start_time, '%Y%m') as stat_month,
+                   count(*) as calls
+            from lake_voice where duration_s > 0 group by all
+        ), sms as (
+            select _province_code as province_code, strftime(send_time, '%Y%m') as stat_month,
+                   count(*) as sms_sent
+            from lake_sms where direction = 'MO' group by all
+        )
+        select p.province_code, p.stat_month,
+               p.users_on_net as published_users_on_net, u.users_on_net as lake_users_on_net,
+               p.billed_users as published_billed_users, b.billed_users as lake_billed_users,
+               p.billed_revenue as published_billed_revenue,
+               b.billed_revenue as lake_billed_revenue,
+               p.calls as published_calls, c.calls as lake_calls,
+               p.sms_sent as published_sms_sent, s.sms_sent as lake_sms_sent
+        from published as p
+        left join users as u using (province_code, stat_month)
+        left join bills as b using (province_code, stat_month)
+        left join calls as c using (province_code, stat_month)
+        left join sms as s using (province_code, stat_month)
+        order by all
+        """,
+    )
+    off: list[dict[str, Any]] = []
+    worst = 0.0
+    for r in rows:
+        for indicator, tolerance in PUBLISHED_TOLERANCE.items():
+            published = float(r[f"published_{indicator}"] or 0)
+            lake = float(r[f"lake_{indicator}"] or 0)
+            relative = abs(published - lake) / abs(lake) if lake else abs(published)
+            if indicator == "billed_revenue":
+                relative = 0.0 if abs(published - lake) < 0.005 else max(relative, 1e-9)
+            worst = max(worst, relative)
+            if relative > tolerance:
+                off.append(
+                    {
+                        "province": r["province_code"],
+                        "month": r["stat_month"],
+                        "indicator": indicator,
+                        "published": published,
+                        "lake": lake,
+                        "relative_difference": round(relative, 6),
+                        "tolerance": tolerance,
+                    }
+                )
+    return CheckResult(
+        "published_totals_match_lake",
+        "indicators/kpi_monthly",
+        BLOCKING,
+        not off,
+        round(worst, 6),
+        ", ".join(f"{k} ±{v:.0%}" if v else f"{k} exact" for k, v in PUBLISHED_TOLERANCE.items()),
+        {"differences": off[:MAX_LISTED], "province_months": len(rows)},
+        ",".join(sorted({o["month"] for o in off})) or None,
+        "; ".join(
+            f"{o['province']} {o['month']} {o['indicator']}: published {o['published']:g} "
+            f"vs lake {o['lake']:g}"
+            for o in off[:5]
+        )
+        or f"{len(rows)} province-months agree with the lake",
+    )
+
+
+def rollup_equals_parts(con: duckdb.DuckDBPyConnection) -> CheckResult:
+    """kpi_monthly_rollup's city, province and all levels equal the sum of their parts."""
+    additive = [
+        "users_on_net", "new_users", "churned_users", "net_adds", "precancel_users",
+        "reentry_users", "billed_users", "billed_revenue", "late_fee_revenue", "calls",
+        "voice_minutes", "billed_minutes", "offnet_minutes", "roam_out_minutes", "sms_sent",
+        "data_mb",
+    ]  # fmt: skip
+    sums = ", ".join(f"sum({c}) as {c}" for c in additive)
+    levels = {
+        "city": "stat_month, province_code, city_code, 'ALL' as brand",
+        "province": "stat_month, province_code, 'ALL' as city_code, 'ALL' as brand",
+        "all": "stat_month, 'ALL' as province_code, 'ALL' as city_code, 'ALL' as brand",
+    }
+    parts = " union all ".join(
+        f"select '{level}' as level, {keys}, count(*) as parts, {sums} "
+        f"from wh.indicators.kpi_monthly group by all"
+        for level, keys in levels.items()
+    )
+    differs = " or ".join(
+        f"abs(coalesce(p.{c}, 0) - coalesce(r.{c}, 0)) > {MINUTES_TOLERANCE} * coalesce(p.parts, 1)"
+        for c in additive
+    )
+    rows = _rows(
+        con,
+        f"""
+        with parts as ({parts})
+        select coalesce(p.level, r.level) as level,
+               coalesce(p.stat_month, r.stat_month) as stat_month,
+               coalesce(p.province_code, r.province_code) as province_code,
+               coalesce(p.city_code, r.city_code) as city_code,
+               {", ".join(f"p.{c} as parts_{c}, r.{c} as rollup_{c}" for c in additive)}
+        from parts as p
+        full join (
+            select * from wh.indicators.kpi_monthly_rollup
+            where level in ('city', 'province', 'all')
+        ) as r
+            on r.level = p.level and r.stat_month = p.stat_month
+            and r.province_code = p.province_code and r.city_code = p.city_code
+            and r.brand = p.brand
+        where p.level is null or r.level is null or {differs}
+        order by all
+        """,
+    )
+    mismatched = []
+    for r in rows:
+        cols = [
+            c
+            for c in additive
+            if r.get(f"parts_{c}") is None
+            or r.get(f"rollup_{c}") is None
+            or abs(float(r[f"parts_{c}"]) - float(r[f"rollup_{c}"])) > MINUTES_TOLERANCE
+        ]
+        mismatched.append(
+            {k: r[k] for k in ("level", "stat_month", "province_code", "city_code")}
+            | {"indicators": cols}
+        )
+    return CheckResult(
+        "rollup_equals_parts",
+        "indicators/kpi_monthly_rollup",
+        BLOCKING,
+        not rows,
+        float(len(rows)),
+        f"every additive indicator equal to the sum of its parts (±{MINUTES_TOLERANCE} per part "
+        "for minutes and MB)",
+        {"mismatches": mismatched[:MAX_LISTED]},
+        ",".join(sorted({str(r["stat_month"]) for r in rows})) or None,
+        "; ".join(
+            f"{m['level']} {m['stat_month']} {m['province_code']}/{m['city_code']}: "
+            + ",".join(m["indicators"][:4])
+            for m in mismatched[:5]
+        )
+        or "every rolled-up row equals the sum of its parts",
+    )
+
+
+def arrears_match_ledger(con: duckdb.DuckDBPyConnection) -> CheckResult:
+    """Per account and month: max(0, Σ billed − Σ paid) from the lake = fct_account_months; and
+    the province totals = indicators.finance_monthly.arrears."""
+    accounts = _rows(
+        con,
+        """
+        with months as (
+            select distinct province_code, acct_id, stat_month from wh.marts.fct_account_months
+        ), billed as (
+            select m.province_code, m.acct_id, m.stat_month, sum(b.actual_fee_fen) as billed_fen
+            from months as m
+            join lake_bill as b
+                on b._province_code = m.province_code and b.acct_id = m.acct_id
+                and b.bill_month <= m.stat_month
+            group by all
+        ), paid as (
+            select m.province_code, m.acct_id, m.stat_month, sum(p.amount_fen) as paid_fen
+            from months as m
+            join lake_payment as p
+                on p._province_code = m.province_code and p.acct_id = m.acct_id
+                and strftime(p.pay_time, '%Y%m') <= m.stat_month
+            group by all
+        ), ledger as (
+            select m.province_code, m.acct_id, m.stat_month,
+                   greatest(coalesce(b.billed_fen, 0) - coalesce(p.paid_fen, 0), 0) as lake_fen
+            from months as m
+            left join billed as b using (province_code, acct_id, stat_month)
+            left join paid as p using (province_code, acct_id, stat_month)
+        )
+        select l.province_code, l.acct_id, l.stat_month, l.lake_fen,
+               f.arrears_fen as mart_fen
+        from ledger as l
+        join wh.marts.fct_account_months as f using (province_code, acct_id, stat_month)
+        where l.lake_fen <> coalesce(f.arrears_fen, 0)
+        order by abs(l.lake_fen - coalesce(f.arrears_fen, 0)) desc, l.acct_id, l.stat_month
+        """,
+    )
+    provinces = _rows(
+        con,
+        """
+        with mart as (
+            select province_code, stat_month, sum(arrears_fen) as mart_fen
+            from wh.marts.fct_account_months group by all
+        )
+        select cast(f.province_code as varchar) as province_code,
+               cast(f.stat_month as varchar) as stat_month,
+               f.arrears as published_yuan, coalesce(m.mart_fen, 0) / 100 as accounts_yuan
+        from wh.indicators.finance_monthly as f
+        left join mart as m
+            on m.province_code = f.province_code and m.stat_month = f.stat_month
+        where abs(coalesce(f.arrears, 0) - coalesce(m.mart_fen, 0) / 100) >= 0.005
+        order by all
+        """,
+    )
+    failed = bool(accounts or provinces)
+    return CheckResult(
+        "arrears_match_ledger",
+        "marts/fct_account_months",
+        BLOCKING,
+        not failed,
+        float(len(accounts) + len(provinces)),
+        "exact: per account max(0, Σ BILL actual_fee_fen − Σ PAYMENT amount_fen) to month end; "
+        "finance_monthly.arrears = Σ accounts",
+        {"accounts": _jsonable(accounts), "province_months": _jsonable(provinces)},
+        ",".join(sorted({r["stat_month"] for r in accounts + provinces})) or None,
+        (
+            f"{len(accounts)} account-months and {len(provinces)} province-months differ"
+            + "".join(
+                f"; acct {r['acct_id']} {r['stat_month']}: ledger {r['lake_fen']} vs "
+                f"mart {r['mart_fen']}"
+                for r in accounts[:3]
+            )
+        )
+        if failed
+        else "every account's arrears equal billed − paid",
+    )
+
+
+RECONCILIATIONS = {
+    "revenue_assurance": revenue_assurance,
+    "day_sums_match_month": day_sums_match_month,
+    "published_totals_match_lake": published_totals_match_lake,
+    "rollup_equals_parts": rollup_equals_parts,
+    "arrears_match_ledger": arrears_match_ledger,
+}
