@@ -170,12 +170,12 @@ def test_failing_blocking_check_keeps_the_published_copy(settings, first_run):
     from orchestration.runner import run_pipeline
 
     # A lake file that bypassed ingestion's code check: staging takes its rows (the latest
-    # delivery wins) and the accepted-values test on pay_mode must stop the publication.
+    # delivery wins) and only warns; the dimension's accepted-values test must stop publication.
     user_file = sorted((settings.lake / "user").rglob("*.parquet"))[0]
     duplicate = user_file.with_name("USER_571_202601_999.parquet")
     con = duckdb.connect()
     con.execute(
-        f"copy (select * replace ('XXX' as pay_mode, 'USER_571_202601_999.AVL' as _file_name, "
+        f"copy (select * replace ('XXX' as user_status, 'USER_571_202601_999.AVL' as _file_name, "
         f"now()::timestamp as _loaded_at) from read_parquet('{user_file}')) to '{duplicate}'"
     )
     con.close()
@@ -183,7 +183,7 @@ def test_failing_blocking_check_keeps_the_published_copy(settings, first_run):
     try:
         with pytest.raises(JingfenError, match="blocking check") as failure:
             run_pipeline(settings, say=lambda _m: None)
-        assert "accepted_values_stg_boss__users_pay_mode" in str(failure.value)
+        assert "accepted_values_dim_users_user_status" in str(failure.value)
         assert "previous published copy is unchanged" in str(failure.value)
         after = (os.stat(settings.serving_db).st_ino, settings.serving_db.read_bytes())
         assert after == before
