@@ -50,7 +50,7 @@ def month_commentary(figures: MonthFigures) -> list[str]:
         parts = [m for m in figures.movements if m.indicator == indicator]
         if parts:
             where = "; ".join(
-                f"{'地市' if m.dimension == 'city' else '品牌'}{m.label}"
+                f"{'地市' if m.dimension == 'city' else '品牌'} {m.label} "
                 f"{fmt_signed(m.change, kind)}{unit}"
                 for m in parts
             )

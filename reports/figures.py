@@ -251,9 +251,13 @@ def _province_names(reader: _Reader) -> dict[str, str]:
 def _city_names(reader: _Reader) -> dict[str, str]:
     if not reader.has_table("marts", "dim_cities"):
         return {}
+    # A code the city seed does not know is shown as the code alone, not as "未知".
+    known = "where is_known" if "is_known" in reader.columns("marts", "dim_cities") else ""
     return {
         code: name
-        for code, name in reader.rows("select city_code, city_name_zh from marts.dim_cities")
+        for code, name in reader.rows(
+            f"select city_code, city_name_zh from marts.dim_cities {known}"
+        )
     }
 
 
@@ -412,7 +416,7 @@ def _cities(reader: _Reader, month: str) -> Table:
     table_rows = []
     for rank, (prov, city, users, net, churn, revenue, prev_rev, arpu) in enumerate(rows, 1):
         change = None if prev_rev is None or revenue is None else revenue - prev_rev
-        label = f"{names.get(city, city)} {city}"
+        label = f"{names[city]} {city}" if city in names else city
         table_rows.append(
             (rank, prov, label, users, net, churn, revenue, _rate(change, prev_rev), arpu)
         )
@@ -486,7 +490,7 @@ def _movements(brands: Table, reader: _Reader, month: str) -> list[Movement]:
         if by_city:
             top = max(by_city, key=lambda r, p=position: (abs(r[p]), r[1]))
             if top[position]:
-                label = f"{names.get(top[1], top[1])}({top[1]})"
+                label = f"{names[top[1]]}({top[1]})" if top[1] in names else top[1]
                 movements.append(Movement(indicator, "city", label, Decimal(top[position])))
         current, before = (1, 4) if indicator == "users_on_net" else (3, 5)
         deltas = [(row[0], (row[current] or 0) - (row[before] or 0)) for row in brands.rows]
@@ -542,7 +546,7 @@ def _reentry(reader: _Reader, month: str) -> Table:
         ),
         [
             (
-                f"{names.get(city, city)} {city}",
+                f"{names[city]} {city}" if city in names else city,
                 count,
                 None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01")),
                 low,

@@ -282,5 +282,5 @@ def test_commentary_names_the_city_whose_revenue_moved_most(published, report):
     )
     city, moved = rows[0]
     sentence = next(s for s in report.summary if s.startswith("出账收入变化最大的来源"))
-    assert f"({city})+{moved:,.2f}元" in sentence
+    assert f"({city}) +{moved:,.2f}元" in sentence
     assert any("离网率" in s for s in report.summary)
