@@ -731,17 +731,7 @@ def _quality(reader: _Reader, month: str) -> Table:
         )
         rows.append(("拒收记录 rejected records", "", found[0] if found else 0, None, None, None))
     if reader.has_table("ops", "quality_results"):
-        columns = reader.columns("ops", "quality_results")
-        status = next((c for c in ("status", "outcome", "passed", "success") if c in columns), None)
-        if status:
-            for value, count in reader.rows(
-                f'select cast("{status}" as varchar), count(*) from ops.quality_results '
-                "group by 1 order by 1"
-            ):
-                rows.append(("质量检查 quality checks", value, count, None, None, None))
-        else:
-            found = reader.one("select count(*) from ops.quality_results")
-            rows.append(("质量检查 quality checks", "", found[0] if found else 0, None, None, None))
+        rows.extend(_quality_results(reader))
     else:
         rows.append(
             ("质量检查 quality checks", "尚未发布 not published yet", None, None, None, None)
@@ -761,6 +751,31 @@ def _quality(reader: _Reader, month: str) -> Table:
         rows,
         note="本月数据日期的交付 (deliveries whose data date is in the month)",
     )
+
+
+def _quality_results(reader: _Reader) -> list[tuple[Any, ...]]:
+    """The newest result of every check (as the quality dashboard shows them), failures named."""
+    columns = reader.columns("ops", "quality_results")
+    topic = "质量检查 quality checks"
+    if not {"check_name", "asset", "passed", "checked_at"} <= set(columns):
+        found = reader.one("select count(*) from ops.quality_results")
+        return [(topic, "结果 results", found[0] if found else 0, None, None, None)]
+    severity = "severity" if "severity" in columns else "'blocking'"
+    latest = reader.rows(
+        f"select check_name, asset, {severity}, passed from ops.quality_results "
+        "qualify row_number() over (partition by check_name, asset "
+        "order by checked_at desc) = 1 order by asset, check_name"
+    )
+    passed = sum(1 for *_, ok in latest if ok)
+    failed = [(name, asset, level) for name, asset, level, ok in latest if not ok]
+    rows: list[tuple[Any, ...]] = [(topic, "通过 passed", passed, None, None, None)]
+    for level in sorted({level for *_, level in failed}):
+        count = sum(1 for *_, lvl in failed if lvl == level)
+        rows.append((topic, f"未通过 failed ({level})", count, None, None, None))
+    for name, asset, level in failed[:8]:
+        rows.append(("未通过检查 failed check", f"{name} · {asset} ({level})"[:80], None, None,
+                     None, None))  # fmt: skip
+    return rows
 
 
 def _growth_without_revenue(reader: _Reader, month: str) -> bool | None:

@@ -68,6 +68,22 @@ def _make_ops(path: Path) -> None:
         "('SMS_571_20260206_001.AVL', 1, 'x', 'bad field count'), "
         "('SMS_571_20260206_001.AVL', 2, 'y', 'bad field count')"
     )
+    # As data_quality.results stores them (published as ops.quality_results): the newest result
+    # of a check counts, so the report shows one pass and one failing warning.
+    con.execute(
+        "create table quality_results (check_name varchar, asset varchar, partition varchar, "
+        "severity varchar, passed boolean, observed_value double, threshold varchar, "
+        "checked_at timestamp, details varchar, run_id varchar)"
+    )
+    con.execute(
+        "insert into quality_results values "
+        "('row_count', 'lake/voice', null, 'blocking', false, 0, '> 0', "
+        "timestamp '2026-03-01 06:00:00', '{}', 'r1'), "
+        "('row_count', 'lake/voice', null, 'blocking', true, 5, '> 0', "
+        "timestamp '2026-03-02 06:00:00', '{}', 'r2'), "
+        "('volatility_revenue', 'indicators/kpi_monthly', '202602', 'warning', false, 0.9, "
+        "'< 0.5', timestamp '2026-03-02 06:00:00', '{}', 'r2')"
+    )
     con.close()
 
 

@@ -138,6 +138,9 @@ def test_pdf_is_chinese_with_an_embedded_font_and_every_section(report):
         assert "/XObject" in page["/Resources"] or page is not reader.pages[0]
     assert "REJECTED" in text  # the rejected delivery of the month is reported
     assert "record count does not match the check file" in text
+    # ops.quality_results: the newest result of each check; the failing one is named.
+    assert "未通过 failed (warning)" in text
+    assert "volatility_revenue · indicators/kpi_monthly" in text
 
 
 def test_pdf_city_ranking_equals_the_published_city_rows(published, report):
