@@ -19,6 +19,19 @@ help: ## show this help
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
+# Debian packages: a CJK font for the reports' PDF, Chromium for the dashboards' browser tests.
+SYSTEM_PACKAGES := fonts-wqy-zenhei chromium
+
+.PHONY: system
+system: ## install the Debian packages (as root; otherwise prints what to install)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "Please install these Debian packages: $$missing"; \
+	fi
+
 .PHONY: setup
 setup: uv ## create the Python environment from uv.lock
 	$(UV) sync --frozen
@@ -48,7 +61,7 @@ format: setup ## apply ruff's formatting and fixes
 	$(UV) run ruff check --fix .
 
 .PHONY: test
-test: lint ## lint, then every test suite
+test: system lint ## lint, then every test suite
 	$(UV) run pytest
 
 .PHONY: clean

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from jingfen.errors import JingfenError, NotYetAvailable
+from jingfen.errors import JingfenError
 from jingfen.settings import Settings
 
 
@@ -85,14 +85,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve(dagster_services(settings))
 
 
-def _not_yet(feature: str, issue: int) -> Callable[[argparse.Namespace, Settings], int]:
-    def command(args: argparse.Namespace, settings: Settings) -> int:
-        raise NotYetAvailable(
-            f"'jingfen {args.command}' is not available yet: {feature} "
-            f"is still being built (issue {issue})."
-        )
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from reports import build_report, send_report
 
-    return command
+    files = build_report(settings, args.month, say=print)
+    if args.email:
+        send_report(settings, files, args.email, say=print)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="build the management report of a month")
     report.add_argument("--month", type=_month, required=True)
     report.add_argument("--email", help="comma-separated recipients")
-    report.set_defaults(func=_not_yet("the management report", 8))
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -7,9 +7,3 @@ do; the command line prints it without a traceback and exits non-zero.
 
 class JingfenError(Exception):
     exit_code = 1
-
-
-class NotYetAvailable(JingfenError):
-    """A command whose feature has not landed yet."""
-
-    exit_code = 2

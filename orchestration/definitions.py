@@ -6,6 +6,8 @@ from orchestration.ingestion.assets import lake_assets
 from orchestration.ingestion.jobs import ingest_daily_job, ingest_monthly_job
 from orchestration.ingestion.sensors import landing_sensor
 from orchestration.publication.assets import published_copy
+from orchestration.quality import quality_checks
+from orchestration.reports import report_assets, report_jobs, report_schedules
 from orchestration.resources import JingfenHome
 from orchestration.warehouse.assets import warehouse_models
 from orchestration.warehouse.jobs import build_and_publish_job
@@ -14,9 +16,10 @@ from orchestration.warehouse.schedules import daily_build, month_close
 from orchestration.warehouse.sensors import build_after_ingestion
 
 defs = Definitions(
-    assets=[*lake_assets, warehouse_models, published_copy],
-    jobs=[ingest_daily_job, ingest_monthly_job, build_and_publish_job],
-    schedules=[daily_build, month_close],
+    assets=[*lake_assets, warehouse_models, published_copy, *report_assets],
+    asset_checks=[*quality_checks],
+    jobs=[ingest_daily_job, ingest_monthly_job, build_and_publish_job, *report_jobs],
+    schedules=[daily_build, month_close, *report_schedules],
     sensors=[landing_sensor, build_after_ingestion],
     resources={"home": JingfenHome(), "dbt": dbt},
 )
