@@ -16,7 +16,6 @@ from data_quality.results import BLOCKING, WARNING, CheckResult
 from jingfen.settings import Settings
 
 MAX_LISTED = 20
-USAGE_ITEM_CLASSES = ("LOCAL", "TOLL", "ROAM", "SMS", "DATA")
 REVENUE_TOLERANCE_FEN = 0  # per user-month
 MINUTES_TOLERANCE = 0.01  # rounding of published minutes / MB per summed row
 # Published indicator vs the lake, relative. Counts of users and money are exact; usage record
@@ -46,82 +45,123 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _jsonable(rows: list[dict]) -> list[dict[str, Any]]:
+def _jsonable(rows: list[dict], limit: int = MAX_LISTED) -> list[dict[str, Any]]:
     return [
-        {k: (float(v) if hasattr(v, "as_tuple") else v) for k, v in r.items()}
-        for r in rows[:MAX_LISTED]
+        {k: (float(v) if hasattr(v, "as_tuple") else v) for k, v in r.items()} for r in rows[:limit]
     ]
 
 
+# BILL usage item class → the CDR fee it is rated from (generator and BOSS rating alike).
+RATED_FEES = {
+    "LOCAL": ("VOICE", "start_time", "base_fee_fen"),
+    "TOLL": ("VOICE", "start_time", "toll_fee_fen"),
+    "ROAM": ("VOICE", "start_time", "roam_fee_fen"),
+    "SMS": ("SMS", "send_time", "fee_fen"),
+    "DATA": ("DATA", "start_time", "fee_fen"),
+}
+LATE_DAYS = 7  # CDRs of a month may arrive in deliveries up to 7 days after it
+MAX_MISMATCHES = 1000
+
+
 def revenue_assurance(con: duckdb.DuckDBPyConnection) -> CheckResult:
-    """Rated usage fees per user-month (CDRs by their own time) vs the BILL usage items."""
+    """Rated CDR fees per user, month and item class (by the CDR's own time) vs the BILL items.
+
+    A mismatch in a month whose CDR interface has a delivery still rejected or missing among the
+    data dates that can carry the month's records is marked ``deliveries_incomplete``: the rated
+    side is short there, and the corrected delivery will settle it.
+    """
+    rated = " union all ".join(
+        f"select _province_code as province, user_id, strftime({ts}, '%Y%m') as month, "
+        f"'{cls}' as item_class, '{iface}' as iface, coalesce({fee}, 0) as fee "
+        f"from lake_{iface.lower()}"
+        for cls, (iface, ts, fee) in RATED_FEES.items()
+    )
+    classes = tuple(RATED_FEES)
+    ifaces = {cls: iface for cls, (iface, _, _) in RATED_FEES.items()}
+    iface_case = " ".join(f"when '{c}' then '{i}'" for c, i in ifaces.items())
     rows = _rows(
         con,
         f"""
         with rated as (
-            select _province_code as province, user_id, strftime(start_time, '%Y%m') as month,
-                   coalesce(base_fee_fen, 0) + coalesce(toll_fee_fen, 0)
-                   + coalesce(roam_fee_fen, 0) as fee
-            from lake_voice
-            union all
-            select _province_code, user_id, strftime(send_time, '%Y%m'), coalesce(fee_fen, 0)
-            from lake_sms
-            union all
-            select _province_code, user_id, strftime(start_time, '%Y%m'), coalesce(fee_fen, 0)
-            from lake_data
-        ), rated_months as (
-            select province, user_id, month, sum(fee) as rated_fen
-            from rated where user_id is not null and month is not null group by all
+            select province, user_id, month, item_class, sum(fee) as rated_fen
+            from ({rated}) where user_id is not null and month is not null group by all
         ), billed as (
-            select _province_code as province, user_id, bill_month as month,
+            select _province_code as province, user_id, bill_month as month, item_class,
                    sum(standard_fee_fen) as billed_fen
-            from lake_bill where item_class in {USAGE_ITEM_CLASSES}
+            from lake_bill where item_class in {classes}
             group by all
         ), bill_months as (
             select distinct _province_code as province, bill_month as month from lake_bill
+        ), incomplete as (
+            -- (province, iface, month) with a delivery whose latest outcome is REJECTED
+            select distinct province_code as province, iface, m.month
+            from (
+                select province_code, iface, data_date from load_log
+                where seq is not null
+                qualify row_number() over (partition by province_code, iface, data_date, seq
+                                           order by processed_at desc) = 1
+                    and status = 'REJECTED'
+            ) as rejected
+            join bill_months as m on m.province = rejected.province_code
+                and strptime(rejected.data_date, '%Y%m%d')
+                    between strptime(m.month || '01', '%Y%m%d')
+                    and strptime(m.month || '01', '%Y%m%d') + interval 1 month
+                        + interval {LATE_DAYS} day
         ), compared as (
             select coalesce(r.province, b.province) as province,
                    coalesce(r.user_id, b.user_id) as user_id,
                    coalesce(r.month, b.month) as month,
+                   coalesce(r.item_class, b.item_class) as item_class,
                    coalesce(r.rated_fen, 0) as rated_fen, coalesce(b.billed_fen, 0) as billed_fen
-            from rated_months as r
+            from rated as r
             full join billed as b
                 on b.province = r.province and b.user_id = r.user_id and b.month = r.month
+                and b.item_class = r.item_class
         )
-        select c.*, c.billed_fen - c.rated_fen as difference_fen,
-               count(*) over () as compared_user_months
+        select c.province, c.user_id, c.month, c.item_class, c.rated_fen, c.billed_fen,
+               c.billed_fen - c.rated_fen as difference_fen,
+               i.iface is not null as deliveries_incomplete
         from compared as c
         join bill_months as m on m.province = c.province and m.month = c.month
+        left join incomplete as i
+            on i.province = c.province and i.month = c.month
+            and i.iface = case c.item_class {iface_case} end
         where abs(c.billed_fen - c.rated_fen) > {REVENUE_TOLERANCE_FEN}
-        order by abs(c.billed_fen - c.rated_fen) desc, c.user_id
+        order by deliveries_incomplete, abs(c.billed_fen - c.rated_fen) desc, c.user_id
         """,
     )
     total = con.execute(
-        "select count(*) from (select distinct _province_code, user_id, bill_month "
-        f"from lake_bill where item_class in {USAGE_ITEM_CLASSES})"
+        "select count(*) from (select distinct _province_code, user_id, bill_month, item_class "
+        f"from lake_bill where item_class in {classes})"
     ).fetchone()[0]
-    for r in rows:
-        r.pop("compared_user_months", None)
+    unexplained = [r for r in rows if not r["deliveries_incomplete"]]
     return CheckResult(
         "revenue_assurance",
         "marts/fct_bill_items",
         WARNING,
         not rows,
         float(len(rows)),
-        f"|billed − rated| ≤ {REVENUE_TOLERANCE_FEN} fen per user-month "
-        f"(BILL items {', '.join(USAGE_ITEM_CLASSES)} vs VOICE/SMS/DATA fees)",
+        f"|billed − rated| ≤ {REVENUE_TOLERANCE_FEN} fen per user, month and item class "
+        f"({', '.join(f'{c} ← {i}.{f}' for c, (i, _, f) in RATED_FEES.items())})",
         {
-            "mismatches": _jsonable(rows),
-            "mismatched_user_months": len(rows),
-            "billed_user_months": total,
+            "mismatches": _jsonable(rows, MAX_MISMATCHES),
+            "mismatched_items": len(rows),
+            "unexplained_items": len(unexplained),
+            "billed_items": total,
             "net_difference_fen": sum(int(r["difference_fen"]) for r in rows),
         },
         ",".join(sorted({r["month"] for r in rows})) or None,
-        "; ".join(
-            f"user {r['user_id']} {r['month']}: billed {r['billed_fen']} vs rated {r['rated_fen']}"
-            for r in rows[:5]
+        (
+            f"{len(rows)} of {total} billed items differ from their CDRs, {len(unexplained)} "
+            "where every delivery is in"
+            + "".join(
+                f"; user {r['user_id']} {r['month']} {r['item_class']}: billed "
+                f"{r['billed_fen']} vs rated {r['rated_fen']}"
+                for r in (unexplained or rows)[:3]
+            )
         )
-        or f"{total} billed user-months agree with their CDRs",
+        if rows
+        else f"{total} billed items agree with their CDRs",
     )
 
 

@@ -15,6 +15,7 @@ def publication_sources(settings: Settings) -> list[Source]:
     return [
         Source(settings.warehouse_db, PUBLISHED_SCHEMAS, "warehouse"),
         Source(settings.ops_db, {"main": "ops"}, "ops_store"),
+        Source(settings.home / "quality.duckdb", {"main": "ops"}, "quality_store"),
     ]
 
 
