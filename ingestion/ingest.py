@@ -388,9 +388,11 @@ def _load(
         con = session.parser()
         try:
             try:
+                parts = parse.parts_for(source.stat().st_size, settings.threads)
                 written = parse.write_if_clean(
-                    con, delivery.interface, source, check.record_count, tmp_parquet, lineage
-                )
+                    con, delivery.interface, source, check.record_count, tmp_parquet, lineage,
+                    parts,
+                )  # fmt: skip
             finally:
                 if hasher is not None:
                     hasher.join()

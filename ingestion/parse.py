@@ -24,6 +24,7 @@ from jingfen.settings import Settings
 RANGES: dict[tuple[str, str], tuple[int, int]] = {("PAYREL", "share_pct"): (1, 100)}
 
 _SHOWN_VALUE_CHARS = 40
+_PARQUET_OPTIONS = "FORMAT parquet, USE_TMP_FILE false"
 _CAST_TYPES = (FieldType.INT, FieldType.DATE, FieldType.TIMESTAMP)
 
 
@@ -147,12 +148,13 @@ def _checks(iface: Interface) -> list[tuple[str, str]]:
     return checks
 
 
-def csv_source(iface: Interface, path: Path) -> str:
+def csv_source(iface: Interface, path: Path, skip: int = 0) -> str:
+    """DuckDB's reader over the file, every field as text (``skip``: lines to skip first)."""
     columns = ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in iface.field_names)
     return (
         f"read_csv({sql_text(str(path))}, columns={{{columns}}}, delim='|', quote='', "
         "escape='', header=false, auto_detect=false, strict_mode=true, store_rejects=true, "
-        "rejects_table='csv_rejects', rejects_scan='csv_scans', rejects_limit=0)"
+        f"rejects_table='csv_rejects', rejects_scan='csv_scans', rejects_limit=0, skip={skip})"
     )
 
 
@@ -349,7 +351,7 @@ class Staging:
         columns = _lake_columns(self.iface, lineage, line_no)
         written = con.execute(
             f"COPY (SELECT {columns} FROM {source} {where}) TO {sql_text(str(out))} "
-            "(FORMAT parquet, USE_TMP_FILE false)"
+            f"({_PARQUET_OPTIONS})"
         ).fetchone()
         return int(written[0])
 
@@ -368,6 +370,14 @@ def _lake_columns(iface: Interface, lineage: Lineage, line_no: str) -> str:
     )
 
 
+_PART_BYTES = 32 << 20  # a file is numbered in parts of at least this size, one per thread
+
+
+def parts_for(byte_size: int, threads: int) -> int:
+    """How many parts a clean delivery is read in: one per thread, unless it is small."""
+    return max(1, min(threads, byte_size // _PART_BYTES))
+
+
 def write_if_clean(
     con: duckdb.DuckDBPyConnection,
     iface: Interface,
@@ -375,14 +385,22 @@ def write_if_clean(
     expected: int,
     out: Path,
     lineage: Lineage,
+    parts: int = 1,
 ) -> int:
     """The fast path for a clean delivery: one streaming scan straight into the Parquet file.
 
-    Rows are numbered by a positional join with ``range`` (DuckDB keeps the file's order), which is
-    the line number as long as no line was skipped, and failing rows are simply left out. Returns
-    the rows written; the caller keeps the file only if that equals the number of lines, no line was
-    rejected by the reader and no key repeats (see ``has_repeated_keys``). Any defect sends the
-    delivery through ``Staging``, which explains every rejection.
+    DuckDB's CSV reader gives no line number, so rows are numbered by a positional join with
+    ``range`` (DuckDB keeps the file's order within one scan), which is the line number as long as
+    no line was skipped, and failing rows are simply left out. A positional join runs on one
+    thread, so a large file is read as ``parts`` scans of consecutive line ranges (``skip`` lines,
+    then ``LIMIT``), each numbered by its own ``range`` and run in parallel (``UNION ALL``, order
+    not preserved: the line number is a column). Returns the rows written; the caller keeps the
+    file only if that equals the number of lines, no line was rejected by the reader and no key
+    repeats (see ``has_repeated_keys``). Should the reader see more rows than expected, the last
+    part numbers them past ``expected`` and the count gives them away; should it see fewer (blank
+    lines: the reader skips them, ``skip`` counts them), a part reads on into the next one and the
+    rows read twice repeat their keys. Any defect sends the delivery through ``Staging``, which
+    explains every rejection.
     """
     checks = " AND ".join(cond for cond, _ in _checks(iface))
     cast = [f for f in iface.stored_fields if f.type in _CAST_TYPES]
@@ -390,15 +408,33 @@ def write_if_clean(
     typed = ", ".join(
         f"t_{f.name} AS {_col(f.name)}" if f in cast else _col(f.name) for f in iface.stored_fields
     )
-    numbered = (
-        f"SELECT *, {casts} FROM {csv_source(iface, path)} "
-        f"POSITIONAL JOIN range(1, {expected + 1}) AS numbers(_line)"
-    )
-    rows = f"SELECT {typed}, _line FROM ({numbered}) WHERE _line IS NOT NULL AND {checks}"
-    written = con.execute(
-        f"COPY (SELECT {_lake_columns(iface, lineage, '_line')} FROM ({rows})) "
-        f"TO {sql_text(str(out))} (FORMAT parquet, USE_TMP_FILE false)"
-    ).fetchone()
+    bounds = [expected * i // parts for i in range(parts + 1)]
+    selects = []
+    for i in range(parts):
+        first, last = bounds[i] + 1, bounds[i + 1]
+        source = csv_source(iface, path, skip=first - 1)
+        if i < parts - 1:
+            source = f"(SELECT * FROM {source} LIMIT {last - first + 1})"
+        else:
+            # One number more than expected: a surplus row gets it and is counted. The padding
+            # row the join adds otherwise has NULL fields and fails the primary-key check.
+            last += 1
+        numbered = (
+            f"SELECT *, {casts} FROM {source} "
+            f"POSITIONAL JOIN range({first}, {last + 1}) AS numbers(_line)"
+        )
+        selects.append(
+            f"SELECT {typed}, _line FROM ({numbered}) WHERE _line IS NOT NULL AND {checks}"
+        )
+    rows = " UNION ALL ".join(f"({select})" for select in selects)
+    con.execute("SET preserve_insertion_order = false")  # lets the parts run in parallel
+    try:
+        written = con.execute(
+            f"COPY (SELECT {_lake_columns(iface, lineage, '_line')} FROM ({rows})) "
+            f"TO {sql_text(str(out))} ({_PARQUET_OPTIONS})"
+        ).fetchone()
+    finally:
+        con.execute("SET preserve_insertion_order = true")
     return int(written[0])
 
 
