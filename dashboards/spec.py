@@ -52,6 +52,7 @@ LOAD_STATUSES = [
     ("REPLACED", "重新交付"),
     ("REJECTED", "拒收"),
 ]
+SEVERITIES = [("blocking", "阻断"), ("warning", "告警")]
 INTERFACES = [
     ("USER", "用户资料"), ("CUST", "客户资料"), ("ACCT", "账户资料"), ("PAYREL", "付费关系"),
     ("PLAN", "套餐"), ("CHANNEL", "渠道"), ("EVENT", "业务受理"), ("BILL", "账单"),
@@ -77,10 +78,19 @@ def _city_labels(alias: str) -> str:
     )
 
 
+# City names by code with leading zeros ignored: BOSS extracts may write the area code as 0571
+# where the cities seed has 571. One row per code, so the join never multiplies rows.
+CITY_NAMES = (
+    "(select ltrim(city_code, '0') as city_key, "
+    "max(city_name_zh) filter (where is_known) as city_name_zh "
+    "from marts.dim_cities group by 1)"
+)
+
+
 def _city_joins(alias: str) -> str:
     return (
         f"left join {PROVINCES} as p on p.province_code = {alias}.province_code "
-        f"left join marts.dim_cities as c on c.city_code = {alias}.city_code"
+        f"left join {CITY_NAMES} as c on c.city_key = ltrim({alias}.city_code, '0')"
     )
 
 
@@ -400,10 +410,21 @@ DATASETS: tuple[Dataset, ...] = (
         sql=(
             "select s.*, "
             f"{_case('s.segment_type', SEGMENT_TYPES)} as segment_type_name, "
-            "case when s.segment_type = 'brand' then "
-            f"{_case('s.segment_value', BRANDS)} else coalesce(s.segment_value, '未知') end "
+            "case s.segment_type "
+            f"when 'brand' then {_case('s.segment_value', BRANDS)} "
+            "when 'plan' then coalesce(pl.plan_name, s.segment_value) "
+            "when 'channel' then coalesce(ch.channel_name, s.segment_value) "
+            "else coalesce(s.segment_value, '未知') end "
             f"as segment_name, {_province_labels('s')} "
-            f"from indicators.churn_by_segment as s {_province_join('s')}"
+            f"from indicators.churn_by_segment as s {_province_join('s')} "
+            "left join (select province_code, plan_id, max(plan_name) as plan_name "
+            "from marts.dim_plans where is_current group by all) as pl "
+            "on s.segment_type = 'plan' and pl.province_code = s.province_code "
+            "and pl.plan_id = s.segment_value "
+            "left join (select province_code, channel_id, max(channel_name) as channel_name "
+            "from marts.dim_channels where is_current group by all) as ch "
+            "on s.segment_type = 'channel' and ch.province_code = s.province_code "
+            "and ch.channel_id = s.segment_value"
         ),
         columns=(
             C("stat_month", "VARCHAR", "统计月份"),
@@ -808,6 +829,46 @@ DATASETS: tuple[Dataset, ...] = (
         main_dttm="processed_date",
     ),
     Dataset(
+        key="quality_results",
+        description="The newest result of every quality check per asset (ops.quality_results, "
+        "written by data_quality): passed or failed, blocking or warning, observed value.",
+        sql=(
+            'select q.check_name, q.asset, q."partition" as partition_key, q.severity, '
+            f"{_case('q.severity', SEVERITIES)} as severity_name, q.passed, "
+            "case when q.passed then '通过' else '未通过' end as result_name, "
+            "q.observed_value, q.threshold, q.checked_at, q.checked_at::date as checked_date, "
+            "q.details, q.run_id from ops.quality_results as q "
+            "qualify row_number() over (partition by q.check_name, q.asset "
+            "order by q.checked_at desc) = 1"
+        ),
+        columns=(
+            C("check_name", "VARCHAR", "检查项"),
+            C("asset", "VARCHAR", "数据资产"),
+            C("partition_key", "VARCHAR", "涉及日期/月份"),
+            C("severity", "VARCHAR", "级别编码"),
+            C("severity_name", "VARCHAR", "级别"),
+            C("passed", "BOOLEAN", "是否通过"),
+            C("result_name", "VARCHAR", "结果"),
+            C("observed_value", "DOUBLE", "观测值"),
+            C("threshold", "VARCHAR", "阈值"),
+            C("checked_at", "TIMESTAMP", "检查时间"),
+            C("checked_date", "DATE", "检查日期", is_dttm=True),
+            C("details", "VARCHAR", "详情"),
+            C("run_id", "VARCHAR", "运行编号"),
+        ),
+        metrics=(
+            Metric("checks", "COUNT(*)", "检查项数", ",d"),
+            Metric("failed_checks", "COUNT(*) FILTER (WHERE NOT passed)", "未通过检查", ",d"),
+            Metric(
+                "blocking_failures",
+                "COUNT(*) FILTER (WHERE NOT passed AND severity = 'blocking')",
+                "阻断级未通过",
+                ",d",
+            ),
+        ),
+        main_dttm="checked_date",
+    ),
+    Dataset(
         key="rejected_records",
         description="Rejected records (ops.rejected_records): file, line, raw line and reason.",
         table="ops.rejected_records",
@@ -888,9 +949,9 @@ OVERVIEW = Dashboard(
         (
             trend(
                 "ov_users_trend",
-                "用户发展趋势",
+                "新增、离网与净增趋势",
                 K,
-                ["users_on_net", "new_users", "churned_users", "net_adds"],
+                ["new_users", "churned_users", "net_adds"],
                 width=6,
             ),
             trend(
@@ -914,10 +975,8 @@ OVERVIEW = Dashboard(
                     "new_users",
                     "churned_users",
                     "net_adds",
+                    "billed_users",
                     "billed_revenue",
-                    "arpu",
-                    "mou",
-                    "dou",
                 ],
                 rows=["province_name", "city_name", "brand_name"],
                 width=8,
@@ -941,7 +1000,16 @@ OVERVIEW = Dashboard(
                 K,
                 ["users_on_net"],
                 x="city_name",
-                width=6,
+                width=4,
+            ),
+            table(
+                "ov_city_ratios",
+                "各地市ARPU / MOU / DOU",
+                K,
+                ["arpu", "mou", "dou", "billed_users"],
+                ["city_name"],
+                order_by="arpu",
+                width=4,
             ),
             trend(
                 "ov_churn_rate",
@@ -950,7 +1018,7 @@ OVERVIEW = Dashboard(
                 ["churn_rate_avg"],
                 groupby=["city_name"],
                 filters=CITY_LEVEL,
-                width=6,
+                width=4,
             ),
         ),
     ),
@@ -1332,8 +1400,8 @@ QUALITY = Dashboard(
     key="quality",
     title="数据质量",
     slug="jingfen-data-quality",
-    description="Data quality of the deliveries: outcomes from ops.load_log and rejected "
-    "records from ops.rejected_records (quality check results will join here).",
+    description="Data quality: delivery outcomes (ops.load_log), rejected records "
+    "(ops.rejected_records) and the newest result of every quality check (ops.quality_results).",
     filters=("iface_name",),
     rows=(
         (
@@ -1354,6 +1422,29 @@ QUALITY = Dashboard(
                 width=6,
             ),
             pie("dq_status", "交付状态", "load_log", "deliveries", "status_name", width=6),
+        ),
+        (
+            kpi("dq_checks", "检查项数", "quality_results", "checks", width=2),
+            kpi("dq_failed", "未通过检查", "quality_results", "failed_checks", width=2),
+            Chart(
+                "dq_results",
+                "最新质量检查结果",
+                "quality_results",
+                "raw",
+                columns=(
+                    "checked_at",
+                    "asset",
+                    "check_name",
+                    "severity_name",
+                    "result_name",
+                    "observed_value",
+                    "threshold",
+                    "partition_key",
+                ),
+                order_by="passed",
+                descending=False,
+                width=8,
+            ),
         ),
         (
             Chart(

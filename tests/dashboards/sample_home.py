@@ -1,7 +1,7 @@
 """A small published copy for the dashboard tests: the hand-made lake, dbt, an ops store, publish.
 
 The ops store stands in for what ingestion writes (interfaces.md §5): a few deliveries in the load
-log, one of them rejected, and two rejected records.
+log, one of them rejected, and two rejected records; the quality store holds three check results.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from data_quality.results import CheckResult, quality_db, store
 from jingfen.serving import publish
 from jingfen.settings import Settings
 from orchestration.publication.assets import publication_sources
@@ -60,6 +61,23 @@ def build_ops_store(path: Path) -> None:
         con.close()
 
 
+def store_quality_results(settings: Settings) -> None:
+    """A few check results, one of them failed, as the quality checks would store them."""
+    store(
+        settings,
+        [
+            CheckResult("row_count_matches_check_file", "lake/voice", "warning", True,
+                        10.0, "= 10"),
+            CheckResult("reconcile_billed_revenue", "indicators/kpi_monthly", "blocking", True,
+                        0.0, "|diff| = 0", partition="202602"),
+            CheckResult("volatility_users_on_net", "indicators/kpi_monthly", "warning", False,
+                        0.35, "|mom| < 0.2", partition="202603",
+                        summary="users on net moved 35% month on month"),
+        ],
+        run_id="sample",
+    )  # fmt: skip
+
+
 def _vip_bills(fee_fen: int, month: str, acct: str, user: str) -> dict:
     return {
         "bill_month": month, "acct_id": acct, "user_id": user, "item_code": "G01",
@@ -91,7 +109,15 @@ def build_sample_home(home: Path) -> Settings:
          str(WAREHOUSE_DIR), "--target-path", str(home / "dbt" / "target"), "--quiet"],
         env=env, check=True,
     )  # fmt: skip
-    if not settings.ops_db.exists():
-        build_ops_store(settings.ops_db)
-    publish(settings, publication_sources(settings))
+    sources = publication_sources(settings)
+    for source in sources:  # stores the pipeline's other steps would have written
+        if source.path.exists():
+            continue
+        if source.path == settings.ops_db:
+            build_ops_store(source.path)
+        elif source.path == quality_db(settings):
+            store_quality_results(settings)
+        else:
+            duckdb.connect(str(source.path)).close()
+    publish(settings, sources)
     return settings

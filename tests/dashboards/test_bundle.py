@@ -95,3 +95,15 @@ def test_every_dashboard_has_a_dbt_exposure():
         assert exposure["type"] == "dashboard"
         assert exposure["label"] == dashboard.title
         assert dashboard.slug in exposure["url"]
+
+
+def test_pivot_tables_only_add_up_additive_metrics():
+    """Pivot tables compute their subtotals in the browser by summing: a ratio would be wrong."""
+    for dashboard in DASHBOARDS:
+        for chart in dashboard.charts:
+            if chart.kind != "pivot":
+                continue
+            metrics = {m.name: m for m in DATASETS_BY_KEY[chart.dataset].metrics}
+            for name in chart.metrics:
+                expression = metrics[name].expression
+                assert expression.startswith("SUM(") and "/" not in expression, (chart.key, name)
