@@ -103,7 +103,7 @@ def lake_frame(
     recent = ""
     if data_dates:
         recent = (
-            f"semi join (select distinct _province_code, _data_date from {name} "
+            f"semi join (select * from (select distinct _province_code, _data_date from {name}) "
             f"qualify row_number() over (partition by _province_code "
             f"order by _data_date desc) <= {int(data_dates)}) as recent "
             f"using (_province_code, _data_date)"

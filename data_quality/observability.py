@@ -101,9 +101,18 @@ def expected_newest(period: Period, now: datetime) -> str:
 
 
 def _newest_loaded(con: duckdb.DuckDBPyConnection, iface: str) -> dict[str, str]:
+    """Newest data date per province with a loaded delivery (an empty one counts) or records."""
     return dict(
         con.execute(
-            f"select _province_code, max(_data_date) from lake_{iface.lower()} group by 1"
+            f"""
+            select province, max(data_date) from (
+                select province_code as province, data_date from load_log
+                where iface = ? and status in ('LOADED', 'REPLACED', 'SKIPPED')
+                union all
+                select _province_code, _data_date from lake_{iface.lower()}
+            ) group by 1
+            """,
+            [iface],
         ).fetchall()
     )
 

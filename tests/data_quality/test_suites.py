@@ -1,0 +1,61 @@
+"""The committed GX context matches the suites the specs generate; the store round-trips."""
+
+from __future__ import annotations
+
+import json
+
+from data_quality import results, suites
+from ingestion.contract import INTERFACES
+from jingfen.settings import Settings
+
+
+def _committed(name: str) -> list[tuple]:
+    path = suites.PROJECT_ROOT / "gx" / "expectations" / f"{name}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return sorted(
+        (e["type"], json.dumps(e["kwargs"], sort_keys=True), e["severity"])
+        for e in data["expectations"]
+    )
+
+
+def _generated(spec: suites.SuiteSpec) -> list[tuple]:
+    out = []
+    for e in spec.expectations:
+        config = e.configuration
+        kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
+        out.append((config.type, json.dumps(kwargs, sort_keys=True), str(e.severity.value)))
+    return sorted(out)
+
+
+def test_every_interface_has_a_suite_from_the_contract():
+    names = {s.name for s in suites.all_suites()}
+    assert {f"lake_{code.lower()}" for code in INTERFACES} <= names
+    voice = suites.suite_for("lake_voice")
+    kinds = {type(e).__name__ for e in voice.expectations}
+    assert {"ExpectColumnValuesToBeInSet", "ExpectCompoundColumnsToBeUnique"} <= kinds
+
+
+def test_committed_context_matches_the_specs():
+    """Fails after a change to the contract or a spec: run `python -m data_quality.suites`."""
+    gx_dir = suites.PROJECT_ROOT / "gx"
+    for spec in suites.all_suites():
+        assert _committed(spec.name) == _generated(spec), spec.name
+        assert (gx_dir / "checkpoints" / f"{spec.name}.json").exists()
+        assert (gx_dir / "validation_definitions" / f"{spec.name}.json").exists()
+        checkpoint = json.loads((gx_dir / "checkpoints" / f"{spec.name}.json").read_text())
+        assert checkpoint["result_format"]["result_format"] == "COMPLETE"
+        assert checkpoint["result_format"]["unexpected_index_column_names"] == list(
+            spec.index_columns
+        )
+
+
+def test_results_store_round_trips(tmp_path):
+    settings = Settings(home=tmp_path)
+    first = results.CheckResult("volume", "lake/voice", results.WARNING, False, 0.7, "band",
+                                {"outliers": [1]}, "20260110", "low")  # fmt: skip
+    results.store(settings, [first], "run-1")
+    first.passed = True
+    results.store(settings, [first], "run-2")
+    [latest] = results.latest(settings)
+    assert latest["passed"] and latest["run_id"] == "run-2"
+    assert json.loads(latest["details"]) == {"summary": "low", "outliers": [1]}
