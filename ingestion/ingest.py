@@ -39,6 +39,7 @@ Progress = Callable[[str], object]
 
 LOADED, SKIPPED, REPLACED, REJECTED = "LOADED", "SKIPPED", "REPLACED", "REJECTED"
 _REASON_SAMPLE = 20  # record-level reasons copied into a quarantined delivery's reason file
+_HASH_IN_THREAD_BYTES = 8 << 20  # smaller files are hashed before parsing: a thread costs more
 
 
 @dataclass(frozen=True)
@@ -359,7 +360,7 @@ def _load(
     if needs_rewrite(delivery, check):
         text = rewrite_as_utf8(delivery, check, work_dir(settings))
         sha256 = text.sha256
-    elif current is not None:
+    elif current is not None or check.byte_size < _HASH_IN_THREAD_BYTES:
         sha256, line_count = hash_and_count(delivery.data_path)
         text = Text(delivery.data_path, sha256, line_count, temporary=False)
     else:
@@ -410,7 +411,7 @@ def _load(
             if clean:
                 parsed = parse.Parsed(written, [])
             else:
-                parse.reset(con)
+                parse.reset(con)  # the one pass's rejects tables
                 parsed = _stage(
                     settings, delivery, check, text, con, siblings, tmp_parquet, lineage
                 )
@@ -420,7 +421,6 @@ def _load(
                 raise
             raise DeliveryRejected(f"{delivery.file_name} cannot be parsed: {err}") from err
         finally:
-            parse.reset(con)  # free the staged rows now
             tmp_parquet.unlink(missing_ok=True)
         status = REPLACED if current not in (None, sha256) else LOADED
         started_at, processed_at, duration_ms = timer.stop()

@@ -66,11 +66,15 @@ def connect(settings: Settings, spill: Path) -> duckdb.DuckDBPyConnection:
     )
 
 
+_TABLES = ("staged", "skips", "dropped", "csv_rejects", "csv_scans")
+
+
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """Empty a connection of one delivery's tables before the next (the reader's rejects
-    tables would otherwise accumulate the rejects of every scan)."""
-    for table in ("staged", "skips", "dropped", "csv_rejects", "csv_scans"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    tables would otherwise accumulate the rejects of every scan); one transaction."""
+    con.execute(
+        "BEGIN; " + " ".join(f"DROP TABLE IF EXISTS temp.{table};" for table in _TABLES) + " COMMIT"
+    )
 
 
 def sql_text(value: str) -> str:
@@ -427,15 +431,17 @@ def write_if_clean(
             f"SELECT {typed}, _line FROM ({numbered}) WHERE _line IS NOT NULL AND {checks}"
         )
     rows = " UNION ALL ".join(f"({select})" for select in selects)
+    copy = (
+        f"COPY (SELECT {_lake_columns(iface, lineage, '_line')} FROM ({rows})) "
+        f"TO {sql_text(str(out))} ({_PARQUET_OPTIONS})"
+    )
+    if parts == 1:
+        return int(con.execute(copy).fetchone()[0])
     con.execute("SET preserve_insertion_order = false")  # lets the parts run in parallel
     try:
-        written = con.execute(
-            f"COPY (SELECT {_lake_columns(iface, lineage, '_line')} FROM ({rows})) "
-            f"TO {sql_text(str(out))} ({_PARQUET_OPTIONS})"
-        ).fetchone()
+        return int(con.execute(copy).fetchone()[0])
     finally:
         con.execute("SET preserve_insertion_order = true")
-    return int(written[0])
 
 
 def reader_rejected(con: duckdb.DuckDBPyConnection) -> int:
