@@ -37,7 +37,7 @@ def published_home(tmp_path: Path) -> Path:
         "as t(stat_month, city_code, brand, arpu, city_name)"
     )
     con.close()
-    publish(Settings(home=home), [Source(warehouse, ("indicators",), "wh")])
+    publish(Settings(home=home), [Source(warehouse, {"indicators": "indicators"}, "wh")])
     return home
 
 

@@ -41,7 +41,7 @@ def settings(tmp_path: Path) -> Settings:
 def test_publish_copies_chosen_schemas_and_masks_personal_data(settings, tmp_path):
     warehouse = tmp_path / "wh.duckdb"
     make_warehouse(warehouse, users=5)
-    publish(settings, [Source(warehouse, ("indicators", "marts"), "wh")])
+    publish(settings, [Source(warehouse, {"indicators": "indicators", "marts": "marts"}, "wh")])
 
     con = connect_published(settings)
     assert con.execute("select count(*) from indicators.kpi").fetchone() == (5,)
@@ -59,7 +59,7 @@ def test_publish_copies_chosen_schemas_and_masks_personal_data(settings, tmp_pat
 def test_published_copy_refuses_writes_and_file_access(settings, tmp_path):
     warehouse = tmp_path / "wh.duckdb"
     make_warehouse(warehouse, users=2)
-    publish(settings, [Source(warehouse, ("indicators",), "wh")])
+    publish(settings, [Source(warehouse, {"indicators": "indicators"}, "wh")])
     con = connect_published(settings)
     with pytest.raises(duckdb.Error):
         con.execute("delete from indicators.kpi")
@@ -73,9 +73,9 @@ def test_published_copy_refuses_writes_and_file_access(settings, tmp_path):
 def test_failed_publication_keeps_the_previous_copy(settings, tmp_path):
     warehouse = tmp_path / "wh.duckdb"
     make_warehouse(warehouse, users=3)
-    publish(settings, [Source(warehouse, ("indicators",), "wh")])
+    publish(settings, [Source(warehouse, {"indicators": "indicators"}, "wh")])
     with pytest.raises(JingfenError, match="previous published copy is unchanged"):
-        publish(settings, [Source(tmp_path / "missing.duckdb", ("indicators",), "wh")])
+        publish(settings, [Source(tmp_path / "missing.duckdb", {"indicators": "indicators"}, "wh")])
     con = connect_published(settings)
     assert con.execute("select count(*) from indicators.kpi").fetchone() == (3,)
     assert sorted(p.name for p in settings.home.iterdir()) == ["serving.duckdb"]
@@ -85,7 +85,7 @@ def test_reader_in_a_loop_never_sees_an_error_while_copies_are_swapped(settings,
     warehouse_a, warehouse_b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     make_warehouse(warehouse_a, users=1000)
     make_warehouse(warehouse_b, users=2000)
-    publish(settings, [Source(warehouse_a, ("indicators",), "wh")])
+    publish(settings, [Source(warehouse_a, {"indicators": "indicators"}, "wh")])
     reader = textwrap.dedent(
         f"""
         import time, duckdb
@@ -103,10 +103,23 @@ def test_reader_in_a_loop_never_sees_an_error_while_copies_are_swapped(settings,
     swaps = 0
     while proc.poll() is None:
         publish(
-            settings, [Source(warehouse_b if swaps % 2 else warehouse_a, ("indicators",), "wh")]
+            settings,
+            [Source(warehouse_b if swaps % 2 else warehouse_a, {"indicators": "indicators"}, "wh")],
         )
         swaps += 1
     out, err = proc.communicate()
     assert proc.returncode == 0, err
     assert swaps >= 3
     assert set(eval(out)) <= {1000, 2000}
+
+
+def test_a_schema_can_be_published_under_another_name(settings, tmp_path):
+    ops = tmp_path / "ops.duckdb"
+    con = duckdb.connect(str(ops))
+    con.execute("create table load_log as select 'VOICE_571_20260101_001.AVL' as file_name")
+    con.close()
+    publish(settings, [Source(ops, {"main": "ops"}, "ops_src")])
+    published = connect_published(settings)
+    assert published.execute("select file_name from ops.load_log").fetchone() == (
+        "VOICE_571_20260101_001.AVL",
+    )
