@@ -228,7 +228,7 @@ def form_data(chart: Chart) -> dict:
             "comparison_type": "values",
             "annotation_layers": [],
             "seriesType": "line",
-            "markerEnabled": kind == "line",
+            "markerEnabled": kind == "line" and chart.x != "usage_date",
             "only_total": True,
             "color_scheme": "supersetColors",
             "x_axis_title_margin": 15,

@@ -1441,7 +1441,7 @@ QUALITY = Dashboard(
                     "threshold",
                     "partition_key",
                 ),
-                order_by="passed",
+                order_by="result_name",  # 未通过 sorts before 通过
                 descending=False,
                 width=8,
             ),

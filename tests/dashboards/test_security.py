@@ -81,6 +81,17 @@ def test_city_analyst_charts_show_only_its_city(superset):
                     assert row["city_name"] in names
 
 
+def test_every_saved_chart_query_answers(superset):
+    """Each chart's own query_context (GET /api/v1/chart/<id>/data, as reports and the API use
+    it) runs: the dashboards build their queries in the browser, so this is checked apart."""
+    api = superset.api("manager")
+    charts = api.all("chart")
+    assert len(charts) == sum(len(d.charts) for d in DASHBOARDS)
+    for chart in charts:
+        response = api.chart_data(chart["id"])
+        assert response.status_code == 200, (chart["slice_name"], response.text[:300])
+
+
 def test_city_analyst_has_no_sql_lab(superset):
     city = superset.cities[0]
     api = superset.api(f"analyst_{city}")
