@@ -158,8 +158,8 @@ KPI_COUNTS = [
 ]  # fmt: skip
 
 
-def warehouse_suites() -> list[SuiteSpec]:
-    """Marts and indicators: non-negative counts, ratios in [0, 1], ARPU within a plausible band."""
+def indicator_suites() -> list[SuiteSpec]:
+    """Indicators: non-negative counts, ratios in [0, 1], ARPU within a plausible band."""
     gxe = _gxe()
     kpi_keys = ("stat_month", "province_code", "city_code", "brand")
     return [
@@ -222,6 +222,63 @@ def warehouse_suites() -> list[SuiteSpec]:
             table="indicators.user_value_monthly",
         ),
     ]
+
+
+def mart_suites() -> list[SuiteSpec]:
+    """The marts the indicators are summed from: counts and money that cannot be negative."""
+    gxe = _gxe()
+    user_month = ("province_code", "user_id", "stat_month")
+    account_month = ("province_code", "acct_id", "stat_month")
+    return [
+        SuiteSpec(
+            "marts_fct_user_months",
+            "marts/fct_user_months",
+            user_month,
+            [
+                *_non_negative(
+                    [
+                        "calls",
+                        "voice_seconds",
+                        "billed_tenth_minutes",
+                        "offnet_seconds",
+                        "roam_out_seconds",
+                        "sms_sent",
+                        "data_kb",
+                    ]
+                ),
+                gxe.ExpectColumnValuesToBeBetween(column="active_days", min_value=0, max_value=31),
+                *_non_negative(["billed_revenue_fen", "late_fee_fen"], "warning"),
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(user_month)),
+            ],
+            table="marts.fct_user_months",
+        ),
+        SuiteSpec(
+            "marts_fct_account_months",
+            "marts/fct_account_months",
+            account_month,
+            [
+                *_non_negative(
+                    [
+                        "arrears_fen",
+                        "doubtful_debt_fen",
+                        "arrears_0_1_months_fen",
+                        "arrears_1_3_months_fen",
+                        "arrears_3_6_months_fen",
+                        "arrears_6_plus_months_fen",
+                    ]
+                ),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="arrears_fen", column_B="doubtful_debt_fen", or_equal=True
+                ),
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(account_month)),
+            ],
+            table="marts.fct_account_months",
+        ),
+    ]
+
+
+def warehouse_suites() -> list[SuiteSpec]:
+    return [*indicator_suites(), *mart_suites()]
 
 
 def all_suites() -> list[SuiteSpec]:

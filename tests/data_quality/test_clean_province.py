@@ -156,7 +156,7 @@ def test_warehouse_checks_fire_on_a_broken_warehouse(settings, tmp_path):
         where rowid = (select min(rowid) from indicators.kpi_monthly);
         update marts.fct_account_months set arrears_fen = arrears_fen + 100
         where acct_id = (select min(acct_id) from marts.fct_account_months);
-        update marts.fct_user_months set calls = calls + 1
+        update marts.fct_user_months set calls = -1
         where user_id = (select min(user_id) from marts.fct_user_months);
         """,
     )
@@ -175,6 +175,7 @@ def test_warehouse_checks_fire_on_a_broken_warehouse(settings, tmp_path):
         ("expectations", "indicators/kpi_monthly"),
         ("arrears_match_ledger", "marts/fct_account_months"),
         ("day_sums_match_month", "marts/fct_user_months"),
+        ("expectations", "marts/fct_user_months"),
     ]:
         assert not found[key].passed and found[key].blocking, key
     assurance = found[("revenue_assurance", "marts/fct_bill_items")]
@@ -184,6 +185,7 @@ def test_warehouse_checks_fire_on_a_broken_warehouse(settings, tmp_path):
         for m in assurance.details["mismatches"]
     )
     assert found[("expectations", "indicators/finance_monthly")].passed
+    assert found[("expectations", "marts/fct_account_months")].passed
 
 
 def _kpi(rows: list[tuple]):
