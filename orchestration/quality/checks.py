@@ -121,7 +121,6 @@ def lake_quality(
     yield from _emit(context, home, results, docs)
 
 
-_LAKE_KEYS = sorted({_key(c.asset) for c in LAKE_CHECKS})
 _WAREHOUSE_KEYS = sorted({_key(c.asset) for c in WAREHOUSE_CHECKS})
 
 
