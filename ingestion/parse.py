@@ -10,6 +10,7 @@ aggregate. Python touches individual lines only on the rare paths (blank lines, 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,9 +73,13 @@ _TABLES = ("staged", "skips", "dropped", "csv_rejects", "csv_scans")
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """Empty a connection of one delivery's tables before the next (the reader's rejects
     tables would otherwise accumulate the rejects of every scan); one transaction."""
-    con.execute(
-        "BEGIN; " + " ".join(f"DROP TABLE IF EXISTS temp.{table};" for table in _TABLES) + " COMMIT"
-    )
+    drops = " ".join(f"DROP TABLE IF EXISTS temp.{table};" for table in _TABLES)
+    try:
+        con.execute(f"BEGIN; {drops} COMMIT")
+    except duckdb.Error:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")  # leave no transaction open on the shared connection
+        raise
 
 
 def sql_text(value: str) -> str:
