@@ -68,7 +68,8 @@ def install(say=print) -> Path:
     if _bin("superset").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         return venv_dir()
     say(f"Installing Superset into {venv_dir()} (a few minutes the first time)…")
-    uv = os.environ.get("UV", "uv")
+    # The project's own uv (a dependency), so no uv needs to be on PATH.
+    uv = str(Path(sys.executable).parent / "uv")
     if not _bin("python").exists():
         subprocess.run([uv, "venv", "--python", "3.11", str(venv_dir())], check=True)
     subprocess.run(

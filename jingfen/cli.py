@@ -80,9 +80,10 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboards.service import superset_services
     from jingfen.serve import dagster_services, serve
 
-    return serve(dagster_services(settings))
+    return serve(dagster_services(settings) + superset_services(settings))
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
