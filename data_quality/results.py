@@ -67,10 +67,6 @@ class CheckResult:
         return f"{self.check_name} on {self.asset}: {state}; {self.summary}".rstrip("; ")
 
 
-def quality_db(settings: Settings) -> Path:
-    return settings.home / "quality.duckdb"
-
-
 def docs_dir(settings: Settings) -> Path:
     """Where the GX Data Docs site is built."""
     return settings.home / "quality" / "docs"
@@ -84,7 +80,7 @@ def store(settings: Settings, results: list[CheckResult], run_id: str = "") -> N
     """Append ``results`` to quality_results in one transaction (waits a minute for the lock)."""
     if not results:
         return
-    path = quality_db(settings)
+    path = settings.quality_db
     path.parent.mkdir(parents=True, exist_ok=True)
     checked_at = datetime.now().replace(microsecond=0)
     rows = [
@@ -122,7 +118,7 @@ def store(settings: Settings, results: list[CheckResult], run_id: str = "") -> N
 
 def latest(settings: Settings) -> list[dict[str, Any]]:
     """The newest result of every (check_name, asset): what the quality dashboard shows."""
-    path = quality_db(settings)
+    path = settings.quality_db
     if not path.exists():
         return []
     con = duckdb.connect(str(path), read_only=True)

@@ -31,12 +31,14 @@ HASHED_COLUMNS = ("cert_no",)
 class Source:
     """A database file the published copy takes schemas from.
 
-    ``schemas`` maps a schema of the source to its name in the published copy.
+    ``schemas`` maps a schema of the source to its name in the published copy; a source that
+    is not ``required`` is left out while its file does not exist.
     """
 
     path: Path
     schemas: Mapping[str, str]
     alias: str
+    required: bool = True
 
 
 def _quote(identifier: str) -> str:
@@ -96,6 +98,8 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
 
 
 def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    if not source.path.exists() and not source.required:
+        return
     if not source.path.exists():
         raise JingfenError(
             f"{source.path} does not exist: nothing to publish from it. "

@@ -48,6 +48,11 @@ class Settings:
         return self.home / "ops.duckdb"
 
     @property
+    def quality_db(self) -> Path:
+        """Quality check results, written by the pipeline's checks."""
+        return self.home / "quality.duckdb"
+
+    @property
     def warehouse_db(self) -> Path:
         return self.home / "warehouse.duckdb"
 

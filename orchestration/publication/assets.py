@@ -14,8 +14,9 @@ PUBLISHED_SCHEMAS = {"indicators": "indicators", "marts": "marts"}
 def publication_sources(settings: Settings) -> list[Source]:
     return [
         Source(settings.warehouse_db, PUBLISHED_SCHEMAS, "warehouse"),
-        Source(settings.ops_db, {"main": "ops"}, "ops_store"),
-        Source(settings.home / "quality.duckdb", {"main": "ops"}, "quality_store"),
+        # A home that never ingested or never checked still publishes its indicators.
+        Source(settings.ops_db, {"main": "ops"}, "ops_store", required=False),
+        Source(settings.quality_db, {"main": "ops"}, "quality_store", required=False),
     ]
 
 

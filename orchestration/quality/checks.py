@@ -37,7 +37,7 @@ from data_quality.checks import (
     evaluate_lake,
     evaluate_warehouse,
 )
-from data_quality.results import BLOCKING, CheckResult, quality_db, store
+from data_quality.results import BLOCKING, CheckResult, store
 from jingfen.settings import Settings
 from orchestration.resources import JingfenHome
 
@@ -72,7 +72,7 @@ def _dagster_result(
         "details": MetadataValue.json(json.loads(details))
         if len(details) <= MAX_DETAILS_CHARS
         else MetadataValue.text(details[:MAX_DETAILS_CHARS] + " …(see quality_results)"),
-        "results_store": MetadataValue.path(str(quality_db(settings))),
+        "results_store": MetadataValue.path(str(settings.quality_db)),
         "run_id": run_id,
     }
     if result.observed_value is not None:

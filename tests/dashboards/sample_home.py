@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_quality.results import CheckResult, quality_db, store
+from data_quality.results import CheckResult, store
 from jingfen.serving import publish
 from jingfen.settings import Settings
 from orchestration.publication.assets import publication_sources
@@ -115,7 +115,7 @@ def build_sample_home(home: Path) -> Settings:
             continue
         if source.path == settings.ops_db:
             build_ops_store(source.path)
-        elif source.path == quality_db(settings):
+        elif source.path == settings.quality_db:
             store_quality_results(settings)
         else:
             duckdb.connect(str(source.path)).close()

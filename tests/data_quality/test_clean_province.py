@@ -76,9 +76,7 @@ def test_no_personal_data_in_results_or_data_docs(settings):
         for p in (settings.home / "quality").rglob("*")
         if p.is_file() and p.suffix in (".html", ".json")
     ]
-    texts += [
-        d for (d,) in query(settings.home / "quality.duckdb", "select details from quality_results")
-    ]
+    texts += [d for (d,) in query(settings.quality_db, "select details from quality_results")]
     assert not [n for n in numbers if n in "\n".join(texts)]
 
 

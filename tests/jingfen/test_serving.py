@@ -123,3 +123,18 @@ def test_a_schema_can_be_published_under_another_name(settings, tmp_path):
     assert published.execute("select file_name from ops.load_log").fetchone() == (
         "VOICE_571_20260101_001.AVL",
     )
+
+
+def test_an_optional_source_without_a_file_is_left_out(settings, tmp_path):
+    warehouse = tmp_path / "wh.duckdb"
+    make_warehouse(warehouse, users=2)
+    publish(
+        settings,
+        [
+            Source(warehouse, {"indicators": "indicators"}, "wh"),
+            Source(tmp_path / "never-written.duckdb", {"main": "ops"}, "ops", required=False),
+        ],
+    )
+    con = connect_published(settings)
+    assert con.execute("select count(*) from indicators.kpi").fetchone() == (2,)
+    assert not con.execute("select * from duckdb_schemas() where schema_name = 'ops'").fetchall()
