@@ -6,8 +6,8 @@ from orchestration.reports.assets import report_assets, report_jobs
 from orchestration.reports.schedules import report_schedules
 from orchestration.resources import JingfenHome
 
-# Merge into orchestration/definitions.py: assets=[..., *report_assets], jobs=[..., *report_jobs],
-# schedules=[..., *report_schedules]. reports_defs stands alone (tests, `dagster dev -m`).
+# orchestration/definitions.py merges these lists; reports_defs is the domain on its own, so its
+# tests need not load the dbt project.
 reports_defs = Definitions(
     assets=report_assets,
     jobs=report_jobs,
