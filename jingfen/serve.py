@@ -108,5 +108,12 @@ def serve(services: list[Service], say: Callable[[str], None] = print) -> int:
         say("Stopping…")
         return 0
     finally:
-        _stop(services)
-        signal.signal(signal.SIGTERM, previous)
+        # Ctrl-C reaches every process of the terminal's group, and `uv run` forwards it again:
+        # a second signal must not cut the clean-up short and leave orphans behind.
+        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            _stop(services)
+        finally:
+            signal.signal(signal.SIGINT, previous_int)
+            signal.signal(signal.SIGTERM, previous)
