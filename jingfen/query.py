@@ -61,8 +61,10 @@ def run_query(settings: Settings, sql: str) -> Result:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 

@@ -7,7 +7,7 @@ data dates with ready deliveries, the monthly ones likewise, then the build and 
 import os
 from collections.abc import Callable
 
-from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
+from dagster import AssetCheckSeverity, DagsterInstance, ExecuteInProcessResult, JobDefinition
 
 from jingfen.errors import JingfenError
 from jingfen.settings import Settings
@@ -22,7 +22,7 @@ def _failure_reason(result: ExecuteInProcessResult) -> str:
     failed_checks = [
         f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
         for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed and evaluation.severity.value == "ERROR"
+        if not evaluation.passed and evaluation.severity is AssetCheckSeverity.ERROR
     ]
     if failed_checks:
         shown = ", ".join(failed_checks[:5])
