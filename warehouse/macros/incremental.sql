@@ -51,3 +51,30 @@
     {%- endif -%}
     {{ return(day_range) }}
 {%- endmacro %}
+
+
+{#- A custom incremental strategy (incremental_strategy='replace_partitions'): the new rows replace
+    whole partitions of the target. `unique_key` names the partition columns (e.g. province_code,
+    usage_date), not the grain: every target row whose partition occurs among the new rows is
+    deleted, then the new rows are inserted, in the materialization's one transaction. dbt's own
+    delete+insert joins target and new rows on those columns, a many-to-many join when they are not
+    the grain (20 s to replace five days of 20,000 users); here the delete semi-joins the distinct
+    partitions. A partition that has no new row at all is kept as it was. -#}
+{% macro get_incremental_replace_partitions_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set new_rows = arg_dict['temp_relation'] -%}
+    {%- set partition_columns = [arg_dict['unique_key']] if arg_dict['unique_key'] is string else arg_dict['unique_key'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }} as replaced_rows
+    where exists (
+        select 1
+        from (select distinct {{ partition_columns | join(', ') }} from {{ new_rows }}) as replaced_partitions
+        where
+        {%- for column in partition_columns %}
+            replaced_partitions.{{ column }} = replaced_rows.{{ column }}{{ " and" if not loop.last }}
+        {%- endfor %}
+    );
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ new_rows }}
+{%- endmacro %}

@@ -18,16 +18,9 @@ payments as (
     select * from {{ ref('stg_boss__payments') }}
 ),
 
-voice_calls as (
-    select * from {{ ref('stg_boss__voice_calls') }}
-),
-
-sms_messages as (
-    select * from {{ ref('stg_boss__sms_messages') }}
-),
-
-data_sessions as (
-    select * from {{ ref('stg_boss__data_sessions') }}
+-- usage months from the incremental daily fact, not from every record ever loaded
+usage_days as (
+    select * from {{ ref('fct_user_day_usage') }}
 ),
 
 observed_months as (
@@ -54,17 +47,7 @@ observed_months as (
     select
         province_code,
         usage_month as stat_month
-    from voice_calls
-    union all
-    select
-        province_code,
-        usage_month as stat_month
-    from sms_messages
-    union all
-    select
-        province_code,
-        usage_month as stat_month
-    from data_sessions
+    from usage_days
 ),
 
 province_ranges as (
