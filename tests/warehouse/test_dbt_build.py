@@ -2,7 +2,7 @@
 
 The lake (tests/warehouse/sample_lake.py) is written with duckdb at the paths and with the types of
 ingestion.contract, so the test needs neither the generator nor the ingestion. One module-scoped
-build (plus one incremental rebuild) keeps the runtime near half a minute.
+build (plus one incremental rebuild and a full refresh of the usage facts) keeps the runtime short.
 """
 
 from __future__ import annotations
@@ -237,6 +237,11 @@ def test_dictionary_and_missing_interface(warehouse: Path) -> None:
 
 def test_incremental_usage_picks_up_a_late_delivery(warehouse: Path) -> None:
     # A delivery of 20260308 carrying a call made on 2026-02-06 arrives after the first build.
+    hour_sql = (
+        "select coalesce(sum(calls), 0) from indicators.traffic_by_hour "
+        "where stat_month = '202602' and province_code = '571' and hour_of_day = 15"
+    )
+    (calls_at_15_before,) = _one(warehouse, hour_sql)
     write_delivery(
         warehouse / "lake", "VOICE", "571", "20260308",
         [{
@@ -246,7 +251,7 @@ def test_incremental_usage_picks_up_a_late_delivery(warehouse: Path) -> None:
         }],
         loaded_at=dt.datetime(2026, 4, 2, 8),
     )  # fmt: skip
-    _dbt(warehouse, "build", "--select", "fct_user_day_usage+")
+    _dbt(warehouse, "build", "--select", "fct_user_day_usage+", "fct_voice_hour_usage+")
     row = _one(
         warehouse,
         "select calls, voice_minutes, billed_minutes from indicators.kpi_monthly "
@@ -259,3 +264,14 @@ def test_incremental_usage_picks_up_a_late_delivery(warehouse: Path) -> None:
         "where user_id = 'U1' and usage_date = date '2026-02-06'",
     )
     assert day == (2, 67)
+    assert _one(warehouse, hour_sql) == (calls_at_15_before + 1,)
+    # replacing the touched days in place gives what a rebuild from scratch gives
+    usage_facts = ("marts.fct_user_day_usage", "marts.fct_voice_hour_usage")
+    incremental = {
+        table: sorted(_rows(warehouse, f"select * from {table}")) for table in usage_facts
+    }
+    _dbt(
+        warehouse, "run", "--select", "fct_user_day_usage", "fct_voice_hour_usage", "--full-refresh"
+    )
+    rebuilt = {table: sorted(_rows(warehouse, f"select * from {table}")) for table in usage_facts}
+    assert incremental == rebuilt
