@@ -471,8 +471,10 @@ def write_if_clean(
             # One number more than expected: a surplus row gets it and is counted. The padding
             # row the join adds otherwise has NULL fields and fails the primary-key check.
             last += 1
+        # Cast below the join: no filter is pushed through a positional join, so each value is
+        # cast once, not once in the checks and again in the projection (~1 s on 5M records).
         numbered = (
-            f"SELECT *, {casts} FROM {source} "
+            f"SELECT * FROM (SELECT *, {casts} FROM {source}) "
             f"POSITIONAL JOIN range({first}, {last + 1}) AS numbers(_line)"
         )
         selects.append(
