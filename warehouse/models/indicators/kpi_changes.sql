@@ -1,6 +1,8 @@
--- Report: one row per stat_month, level (province, all), province_code and key indicator: the
--- value, last month's and the same month last year's, and the changes (MoM, YoY). Values of
--- different units share one DECIMAL(18,6) column; the unit is in indicators.dictionary.
+-- Report and dashboard: one row per stat_month, level (city, province, all), province_code,
+-- city_code and key indicator: the value, last month's and the same month last year's, and the
+-- changes (MoM, YoY). Levels and 'ALL' keys as in kpi_monthly_rollup; the finance indicators exist
+-- per province only. City rows let a city's analyst, who sees only its city, read its own changes.
+-- Values of different units share one DECIMAL(18,6) column; the unit is in indicators.dictionary.
 with
 
 kpi_rollup as (
@@ -23,10 +25,10 @@ unpivoted as (
         level,
         stat_month,
         province_code,
+        city_code,
         '{{ indicator }}' as indicator_code,
         cast({{ indicator }} as decimal(18, 6)) as indicator_value
     from kpi_rollup
-    where level in ('province', 'all')
     union all
     {%- endfor %}
     {%- for indicator in finance_indicators %}
@@ -34,6 +36,7 @@ unpivoted as (
         'province' as level,
         stat_month,
         province_code,
+        'ALL' as city_code,
         '{{ indicator }}' as indicator_code,
         cast({{ indicator }} as decimal(18, 6)) as indicator_value
     from finance
@@ -46,6 +49,7 @@ compared as (
         unpivoted.level,
         unpivoted.stat_month,
         unpivoted.province_code,
+        unpivoted.city_code,
         unpivoted.indicator_code,
         unpivoted.indicator_value,
         previous_month.indicator_value as previous_month_value,
@@ -55,12 +59,14 @@ compared as (
         on
             unpivoted.level = previous_month.level
             and unpivoted.province_code = previous_month.province_code
+            and unpivoted.city_code = previous_month.city_code
             and unpivoted.indicator_code = previous_month.indicator_code
             and {{ month_add('unpivoted.stat_month', -1) }} = previous_month.stat_month
     left join unpivoted as last_year
         on
             unpivoted.level = last_year.level
             and unpivoted.province_code = last_year.province_code
+            and unpivoted.city_code = last_year.city_code
             and unpivoted.indicator_code = last_year.indicator_code
             and {{ month_add('unpivoted.stat_month', -12) }} = last_year.stat_month
 ),
@@ -80,6 +86,7 @@ final as (
         cast(stat_month as {{ dbt.type_string() }}) as stat_month,
         cast(level as {{ dbt.type_string() }}) as level,
         cast(province_code as {{ dbt.type_string() }}) as province_code,
+        cast(city_code as {{ dbt.type_string() }}) as city_code,
         cast(indicator_code as {{ dbt.type_string() }}) as indicator_code,
         indicator_value,
         previous_month_value,

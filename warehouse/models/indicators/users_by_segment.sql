@@ -1,0 +1,83 @@
+-- Dashboard: one row per stat_month, province_code, city_code, brand, plan_id, channel_type and
+-- tenure_band with any user-month: users on net, new, churned, pre-cancelled and re-entry users and
+-- billed revenue. Summed here from fct_user_months (one row per user and month) so that the
+-- dashboards read a table that grows with cities x months x segments, not with users.
+with
+
+user_months as (
+    select * from {{ ref('fct_user_months') }}
+),
+
+channels as (
+    select * from {{ ref('dim_channels') }}
+),
+
+segmented as (
+    -- the channel type as the channel is now (dim_channels), one row per channel_id; tenure bands
+    -- as in churn_by_segment
+    select
+        user_months.stat_month,
+        user_months.province_code,
+        user_months.city_code,
+        user_months.brand,
+        coalesce(user_months.plan_id, 'UNKNOWN') as plan_id,
+        coalesce(channels.channel_type, 'UNKNOWN') as channel_type,
+        case
+            when user_months.tenure_months is null then 'UNKNOWN'
+            when user_months.tenure_months < 6 then '00-06m'
+            when user_months.tenure_months < 12 then '06-12m'
+            when user_months.tenure_months < 24 then '12-24m'
+            when user_months.tenure_months < 60 then '24-60m'
+            else '60m+'
+        end as tenure_band,
+        user_months.is_on_net,
+        user_months.is_new,
+        user_months.is_churned,
+        user_months.is_precancelled,
+        user_months.is_reentry,
+        user_months.billed_revenue_fen
+    from user_months
+    left join channels
+        on
+            user_months.province_code = channels.province_code
+            and user_months.channel_id = channels.channel_id
+),
+
+summed as (
+    select
+        stat_month,
+        province_code,
+        city_code,
+        brand,
+        plan_id,
+        channel_type,
+        tenure_band,
+        count(case when is_on_net then 1 end) as users_on_net,
+        count(case when is_new then 1 end) as new_users,
+        count(case when is_churned then 1 end) as churned_users,
+        count(case when is_precancelled then 1 end) as precancel_users,
+        count(case when is_reentry then 1 end) as reentry_users,
+        coalesce(sum(billed_revenue_fen), 0) as billed_revenue_fen
+    from segmented
+    group by stat_month, province_code, city_code, brand, plan_id, channel_type, tenure_band
+),
+
+final as (
+    select
+        cast(stat_month as {{ dbt.type_string() }}) as stat_month,
+        cast(province_code as {{ dbt.type_string() }}) as province_code,
+        cast(city_code as {{ dbt.type_string() }}) as city_code,
+        cast(brand as {{ dbt.type_string() }}) as brand,
+        cast(plan_id as {{ dbt.type_string() }}) as plan_id,
+        cast(channel_type as {{ dbt.type_string() }}) as channel_type,
+        cast(tenure_band as {{ dbt.type_string() }}) as tenure_band,
+        cast(users_on_net as {{ dbt.type_bigint() }}) as users_on_net,
+        cast(new_users as {{ dbt.type_bigint() }}) as new_users,
+        cast(churned_users as {{ dbt.type_bigint() }}) as churned_users,
+        cast(precancel_users as {{ dbt.type_bigint() }}) as precancel_users,
+        cast(reentry_users as {{ dbt.type_bigint() }}) as reentry_users,
+        {{ fen_to_yuan('billed_revenue_fen') }} as billed_revenue
+    from summed
+)
+
+select * from final
