@@ -1,9 +1,10 @@
 """The dashboards, described compactly: datasets, charts and layouts.
 
-`dashboards/generate.py` turns this description into Superset's export format under
+`dashboards/bundle.py` turns this description into Superset's export format under
 `dashboards/bundle/`; the YAML there is its output and a test checks they agree. Every chart reads
 a pre-aggregated table of the published copy (schema ``indicators``, ``ops``; ``marts`` only for
-code labels and the per-user month facts), so a query stays well under a second.
+code labels), never per-user rows: its size follows cities x months x segments, not users, so a
+query stays well under a second in a province of millions.
 
 Labels are Chinese; descriptions are English. Code labels come from the dbt seeds
 (warehouse/seeds/*.csv) so a dashboard and the warehouse name a brand or a channel the same way.
@@ -60,8 +61,19 @@ INTERFACES = [
     ("GROUP", "集团客户"), ("GMEMBER", "集团成员"),
 ]  # fmt: skip
 
-VIP_TIER_SQL = "coalesce(v.vip_tier, 'NONE')"
+# The warehouse's code for a segment it cannot tell (no plan, channel or open date).
+UNKNOWN = ("UNKNOWN", "未知")
+TENURE_BANDS = [
+    ("00-06m", "0-6个月"),
+    ("06-12m", "6-12个月"),
+    ("12-24m", "1-2年"),
+    ("24-60m", "2-5年"),
+    ("60m+", "5年以上"),
+    UNKNOWN,
+]
 MONTH_START = "strptime(stat_month, '%Y%m')::date"
+# Levels of kpi_changes from the narrowest to the widest.
+LEVEL_RANK = "case {level} when 'all' then 3 when 'province' then 2 else 1 end"
 
 PROVINCES = (
     "(select distinct province_code, province_name_zh from marts.dim_cities "
@@ -216,6 +228,14 @@ def _ratio(name, num, den, label, fmt=",.2f") -> Metric:
     return Metric(name, f"SUM({num}) / NULLIF(SUM({den}), 0)", label, fmt)
 
 
+def _widest(name: str, column: str, label: str, fmt: str) -> Metric:
+    """``column`` on the widest level among the rows the viewer may see (level_rank), so that one
+    chart shows province-wide changes to a manager and a city's own to that city's analyst.
+    ARG_MAX_NULL, not ARG_MAX: a NULL change of the widest level must stay NULL, not give way to a
+    narrower level's value."""
+    return Metric(name, f"ARG_MAX_NULL({column}, level_rank)", label, fmt)
+
+
 KPI_COLUMNS = (
     C("users_on_net", "BIGINT", "在网用户数"),
     C("new_users", "BIGINT", "新增用户数"),
@@ -314,20 +334,25 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         key="kpi_changes",
-        description="Month-on-month and year-on-year changes of the key indicators per province "
-        "(indicators.kpi_changes) with the indicator's Chinese name from the dictionary.",
+        description="Month-on-month and year-on-year changes of the key indicators per city, "
+        "province and all provinces (indicators.kpi_changes) with the indicator's Chinese name "
+        "from the dictionary. The metrics take the widest level the viewer may see: the province "
+        "(all provinces when there are several) for province-wide roles, its own city for a "
+        "city's analyst, whom row-level security limits to that city's rows.",
         sql=(
             f"select k.*, {MONTH_START.replace('stat_month', 'k.stat_month')} as month_start, "
             "coalesce(d.name_zh, k.indicator_code) as indicator_name, "
-            f"{_province_labels('k')} "
+            f"{LEVEL_RANK.format(level='k.level')} as level_rank, {_province_labels('k')} "
             "from indicators.kpi_changes as k "
             "left join indicators.dictionary as d on d.indicator_code = k.indicator_code "
-            f"{_province_join('k')} where k.level = 'province'"
+            f"{_province_join('k')}"
         ),
         columns=(
             *MONTH,
             *PROVINCE,
+            C("city_code", "VARCHAR", "地市编码"),
             C("level", "VARCHAR", "层级"),
+            C("level_rank", "INTEGER", "层级序号"),
             C("indicator_code", "VARCHAR", "指标编码"),
             C("indicator_name", "VARCHAR", "指标"),
             C("indicator_value", "DECIMAL(18,6)", "本月值"),
@@ -339,42 +364,29 @@ DATASETS: tuple[Dataset, ...] = (
             C("yoy_change_rate", "DECIMAL(18,6)", "同比"),
         ),
         metrics=(
-            Metric("value", "SUM(indicator_value)", "本月值", ",.2f"),
-            Metric("previous_value", "SUM(previous_month_value)", "上月值", ",.2f"),
-            Metric("mom_rate", "MAX(mom_change_rate)", "环比", "+.1%"),
-            Metric("last_year", "SUM(last_year_value)", "去年同期值", ",.2f"),
-            Metric("yoy_rate", "MAX(yoy_change_rate)", "同比", "+.1%"),
+            _widest("value", "indicator_value", "本月值", ",.2f"),
+            _widest("previous_value", "previous_month_value", "上月值", ",.2f"),
+            _widest("mom_rate", "mom_change_rate", "环比", "+.1%"),
+            _widest("last_year", "last_year_value", "去年同期值", ",.2f"),
+            _widest("yoy_rate", "yoy_change_rate", "同比", "+.1%"),
         ),
+        city_column="city_code",
         main_dttm="month_start",
     ),
     Dataset(
         key="user_segments",
-        description="Users per month x city x brand x plan x channel type x tenure band, "
-        "summed from marts.fct_user_months (one row per user per month): on net, new, churned, "
-        "pre-cancelled, re-entry, billed revenue.",
+        description="Users per month x city x brand x plan x channel type x tenure band "
+        "(indicators.users_by_segment): on net, new, churned, pre-cancelled, re-entry, billed "
+        "revenue.",
         sql=(
-            f"select u.stat_month, {MONTH_START.replace('stat_month', 'u.stat_month')} "
-            f"as month_start, u.province_code, u.city_code, {_city_labels('u')}, "
-            f"u.brand, {_case('u.brand', BRANDS)} as brand_name, "
-            "u.plan_id, coalesce(pl.plan_name, u.plan_id, '未知') as plan_name, "
-            f"{_case('ch.channel_type', CHANNEL_TYPES)} as channel_type_name, "
-            "case when u.tenure_months is null then '未知' when u.tenure_months < 6 "
-            "then '0-6个月' when u.tenure_months < 12 then '6-12个月' when u.tenure_months < 24 "
-            "then '1-2年' when u.tenure_months < 60 then '2-5年' else '5年以上' end "
-            "as tenure_band, "
-            "count(*) filter (where u.is_on_net) as users_on_net, "
-            "count(*) filter (where u.is_new) as new_users, "
-            "count(*) filter (where u.is_churned) as churned_users, "
-            "count(*) filter (where u.is_precancelled) as precancel_users, "
-            "count(*) filter (where u.is_reentry) as reentry_users, "
-            "sum(u.billed_revenue_fen) / 100.0 as billed_revenue "
-            "from marts.fct_user_months as u "
-            f"{_city_joins('u')} "
+            f"select u.*, {MONTH_START.replace('stat_month', 'u.stat_month')} as month_start, "
+            f"{_city_labels('u')}, {_case('u.brand', BRANDS)} as brand_name, "
+            f"coalesce(pl.plan_name, {_case('u.plan_id', [UNKNOWN])}) as plan_name, "
+            f"{_case('u.channel_type', [*CHANNEL_TYPES, UNKNOWN])} as channel_type_name, "
+            f"{_case('u.tenure_band', TENURE_BANDS)} as tenure_band_name "
+            f"from indicators.users_by_segment as u {_city_joins('u')} "
             "left join marts.dim_plans as pl on pl.province_code = u.province_code "
-            "and pl.plan_id = u.plan_id and pl.is_current "
-            "left join marts.dim_channels as ch on ch.province_code = u.province_code "
-            "and ch.channel_id = u.channel_id and ch.is_current "
-            "group by all"
+            "and pl.plan_id = u.plan_id"
         ),
         columns=(
             *MONTH,
@@ -383,14 +395,16 @@ DATASETS: tuple[Dataset, ...] = (
             *BRAND,
             C("plan_id", "VARCHAR", "套餐编码"),
             C("plan_name", "VARCHAR", "套餐"),
+            C("channel_type", "VARCHAR", "渠道类型编码"),
             C("channel_type_name", "VARCHAR", "渠道类型"),
-            C("tenure_band", "VARCHAR", "在网时长"),
+            C("tenure_band", "VARCHAR", "在网时长编码"),
+            C("tenure_band_name", "VARCHAR", "在网时长"),
             C("users_on_net", "BIGINT", "在网用户数"),
             C("new_users", "BIGINT", "新增用户数"),
             C("churned_users", "BIGINT", "离网用户数"),
             C("precancel_users", "BIGINT", "预销号用户数"),
             C("reentry_users", "BIGINT", "重入网用户数"),
-            C("billed_revenue", "DECIMAL(38,2)", "出账收入(元)"),
+            C("billed_revenue", "DECIMAL(18,2)", "出账收入(元)"),
         ),
         metrics=(
             _sum("users_on_net", "在网用户数"),
@@ -709,16 +723,12 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         key="vip_users",
-        description="VIP tier counts per month x city x brand x tier, counted from "
-        "indicators.user_value_monthly (one row per user per month).",
+        description="VIP users per month x city x brand x tier (indicators.vip_users_by_tier).",
         sql=(
-            f"select v.stat_month, {MONTH_START.replace('stat_month', 'v.stat_month')} "
-            f"as month_start, v.province_code, v.city_code, {_city_labels('v')}, v.brand, "
-            f"{_case('v.brand', BRANDS)} as brand_name, coalesce(v.vip_tier, 'NONE') as vip_tier, "
-            f"{_case(VIP_TIER_SQL, VIP_TIERS)} as vip_tier_name, "
-            "count(*) as users, sum(v.billed_revenue) as billed_revenue "
-            f"from indicators.user_value_monthly as v {_city_joins('v')} "
-            "where v.vip_tier is not null group by all"
+            f"select v.*, {MONTH_START.replace('stat_month', 'v.stat_month')} as month_start, "
+            f"{_city_labels('v')}, {_case('v.brand', BRANDS)} as brand_name, "
+            f"{_case('v.vip_tier', VIP_TIERS)} as vip_tier_name "
+            f"from indicators.vip_users_by_tier as v {_city_joins('v')}"
         ),
         columns=(
             *MONTH,
@@ -727,11 +737,11 @@ DATASETS: tuple[Dataset, ...] = (
             *BRAND,
             C("vip_tier", "VARCHAR", "VIP等级编码"),
             C("vip_tier_name", "VARCHAR", "VIP等级"),
-            C("users", "BIGINT", "VIP用户数"),
-            C("billed_revenue", "DECIMAL(38,2)", "出账收入(元)"),
+            C("vip_users", "BIGINT", "VIP用户数"),
+            C("billed_revenue", "DECIMAL(18,2)", "出账收入(元)"),
         ),
         metrics=(
-            _sum("users", "VIP用户数"),
+            _sum("users", "VIP用户数", column="vip_users"),
             _sum("billed_revenue", "出账收入(元)", ",.2f"),
         ),
         city_column="city_code",
@@ -740,43 +750,32 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset(
         key="vip_movement",
         description="Movement of users between VIP tiers from M-1 to M, churned VIPs as "
-        "'离网': one row per month x city x tier at M-1 x tier at M (user_value_monthly, "
-        "marts.fct_user_months).",
+        "'离网': one row per month x city x tier at M-1 x tier at M "
+        "(indicators.vip_tier_movement).",
         sql=(
-            "with months as (select stat_month, previous_month from marts.dim_months), "
-            "pairs as (select cur.stat_month, cur.province_code, cur.user_id, cur.city_code, "
-            "coalesce(prev.vip_tier, 'NONE') as from_tier, "
-            "case when um.is_churned then 'CHURNED' else coalesce(cur.vip_tier, 'NONE') end "
-            "as to_tier from indicators.user_value_monthly as cur "
-            "join months as m on m.stat_month = cur.stat_month "
-            "left join indicators.user_value_monthly as prev on prev.province_code = "
-            "cur.province_code and prev.user_id = cur.user_id and prev.stat_month = "
-            "m.previous_month "
-            "left join marts.fct_user_months as um on um.province_code = cur.province_code "
-            "and um.user_id = cur.user_id and um.stat_month = cur.stat_month "
-            "where cur.vip_tier is not null or prev.vip_tier is not null) "
-            "select p0.stat_month, p0.province_code, p0.city_code, "
-            f"{_city_labels('p0')}, "
-            f"{_case('p0.from_tier', VIP_TIERS)} as from_tier_name, "
-            f"{_case('p0.to_tier', [*VIP_TIERS, ('CHURNED', '离网')])} as to_tier_name, "
-            "count(*) as users, count(*) filter (where p0.to_tier = 'CHURNED') as churned_users "
-            f"from pairs as p0 {_city_joins('p0')} group by all"
+            f"select m0.*, {_city_labels('m0')}, "
+            f"{_case('m0.from_tier', VIP_TIERS)} as from_tier_name, "
+            f"{_case('m0.to_tier', [*VIP_TIERS, ('CHURNED', '离网')])} as to_tier_name, "
+            "case when m0.to_tier = 'CHURNED' then m0.vip_users else 0 end as churned_users "
+            f"from indicators.vip_tier_movement as m0 {_city_joins('m0')}"
         ),
         columns=(
             C("stat_month", "VARCHAR", "统计月份"),
             *PROVINCE,
             *CITY,
+            C("from_tier", "VARCHAR", "上月等级编码"),
             C("from_tier_name", "VARCHAR", "上月等级"),
+            C("to_tier", "VARCHAR", "本月等级编码"),
             C("to_tier_name", "VARCHAR", "本月等级"),
-            C("users", "BIGINT", "用户数"),
+            C("vip_users", "BIGINT", "用户数"),
             C("churned_users", "BIGINT", "离网VIP用户数"),
         ),
         metrics=(
-            _sum("users", "用户数"),
+            _sum("users", "用户数", column="vip_users"),
             _sum("churned_users", "离网VIP用户数"),
             Metric(
                 "moved_users",
-                "SUM(CASE WHEN from_tier_name <> to_tier_name THEN users ELSE 0 END)",
+                "SUM(CASE WHEN from_tier <> to_tier THEN vip_users ELSE 0 END)",
                 "等级变动用户数",
                 ",d",
             ),
@@ -1072,7 +1071,7 @@ GROWTH = Dashboard(
                 "在网用户在网时长分布",
                 "user_segments",
                 "users_on_net",
-                "tenure_band",
+                "tenure_band_name",
                 width=4,
             ),
             table(

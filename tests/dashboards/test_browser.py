@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import shutil
 
+import duckdb
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
+from dashboards.bundle import latest_month
 from dashboards.spec import DASHBOARDS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -123,21 +125,64 @@ def test_dashboard_renders_with_data(manager_page, superset, artifacts, dashboar
     assert dashboard.title in (title.get_attribute("value") or title.inner_text())
 
 
-def test_city_analyst_dashboard_shows_only_its_city(browser, superset, artifacts):
+@pytest.fixture(scope="module")
+def analyst_overview(browser, superset, artifacts):
+    """The overview as the first city's analyst: the page and every chart's answer."""
     city = superset.cities[0]
     context, page = _log_in(browser, superset, f"analyst_{city}")
+    overview = DASHBOARDS[0]
+    answers = _open_dashboard(page, superset, overview.slug, len(overview.charts))
+    page.screenshot(path=str(artifacts / f"overview_analyst_{city}.png"), full_page=True)
+    yield page, answers
+    context.close()
+
+
+def test_city_analyst_dashboard_shows_only_its_city(analyst_overview, superset):
+    city = superset.cities[0]
+    _, answers = analyst_overview
+    assert not [a for a in answers if a["status"] >= 400]
+    for answer in answers:
+        for result in answer["body"].get("result", []):
+            for row in result.get("data", []):
+                if "city_code" in row:
+                    assert row["city_code"] == city
+
+
+def _city_changes(serving_db, city: str) -> dict[str, float]:
+    """kpi_changes' values of the city in the month the dashboard opens on, by Chinese name."""
+    con = duckdb.connect(str(serving_db), read_only=True)
     try:
-        overview = DASHBOARDS[0]
-        answers = _open_dashboard(page, superset, overview.slug, len(overview.charts))
-        page.screenshot(path=str(artifacts / f"overview_analyst_{city}.png"), full_page=True)
-        assert not [a for a in answers if a["status"] >= 400]
-        for answer in answers:
-            for result in answer["body"].get("result", []):
-                for row in result.get("data", []):
-                    if "city_code" in row:
-                        assert row["city_code"] == city
+        rows = con.execute(
+            "select d.name_zh, k.indicator_value from indicators.kpi_changes as k "
+            "join indicators.dictionary as d on d.indicator_code = k.indicator_code "
+            "where k.level = 'city' and k.city_code = ? and k.stat_month = ?",
+            [city, latest_month(serving_db)],
+        ).fetchall()
     finally:
-        context.close()
+        con.close()
+    return {name: float(value) for name, value in rows if value is not None}
+
+
+def test_city_analyst_sees_its_citys_changes(analyst_overview, superset):
+    """The MoM/YoY card is not empty for a city's analyst, and it holds that city's values: the
+    indicators kpi_changes has per city (no province-only finance figures), each equal to the
+    city's own."""
+    page, answers = analyst_overview
+    card = next(c for c in DASHBOARDS[0].charts if c.key == "ov_changes")
+    chart_id = next(c["id"] for c in superset.api().all("chart") if c["slice_name"] == card.title)
+    rows = [
+        row
+        for answer in answers
+        if answer["slice_id"] == chart_id
+        for result in answer["body"].get("result", [])
+        for row in result.get("data", [])
+    ]
+    expected = _city_changes(superset.settings.serving_db, superset.cities[0])
+    assert expected, "the sample home has no city rows in kpi_changes"
+    shown = {row["indicator_name"]: row["value"] for row in rows if row["value"] is not None}
+    assert shown == pytest.approx(expected)
+    holder = page.locator(".dashboard-component-chart-holder", has_text=card.title)
+    assert holder.locator("tbody tr").count() == len(rows)
 
 
 def test_anonymous_browser_gets_the_login_page(browser, superset):
