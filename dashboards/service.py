@@ -6,7 +6,7 @@ environment and only starts Superset's programs; it never imports Superset.
 
     from dashboards.service import prepare, superset_services
     prepare(settings)                      # install if missing, migrate, import, roles, users
-    serve(superset_services(settings))     # superset run on 127.0.0.1
+    serve(superset_services(settings))     # gunicorn serving Superset on 127.0.0.1
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import duckdb
 
 from dashboards.bundle import build_zip
 from jingfen.errors import JingfenError
-from jingfen.serve import HOST, Service
+from jingfen.serve import HOST, STOP_SECONDS, Service
 from jingfen.settings import Settings
 
 DASHBOARDS_DIR = Path(__file__).resolve().parent
@@ -193,7 +193,7 @@ def prepare_content(settings: Settings) -> None:
 
 
 def prepare(settings: Settings, say=print) -> None:
-    """Everything before `superset run`: environment, metadata database, bundle, security."""
+    """Everything before the web server starts: environment, metadata database, bundle, security."""
     if not settings.serving_db.exists():
         raise JingfenError(
             f"There is no published copy at {settings.serving_db} yet: run 'jingfen run' first."
@@ -204,13 +204,35 @@ def prepare(settings: Settings, say=print) -> None:
     say(f"Superset prepared in {time.monotonic() - started:.0f} s (home {settings.superset_home}).")
 
 
+def gunicorn_options(cpus: int | None = None) -> list[str]:
+    """gunicorn's settings: Superset spends most of a chart request in Python, so processes (one
+    per core, at least two) serve requests side by side, and threads in each keep a slow query
+    from holding up the rest of a dashboard."""
+    workers = max(2, cpus or os.cpu_count() or 1)
+    return [
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", "8",
+        # Above SQL Lab's own limit (SQLLAB_TIMEOUT, 60 s), so a long query ends with Superset's
+        # message rather than a killed worker.
+        "--timeout", "90",
+        # Shorter than jingfen serve's wait for a stopped service (STOP_SECONDS), so SIGTERM
+        # ends every worker before it would resort to SIGKILL.
+        "--graceful-timeout", str(STOP_SECONDS // 2),
+        # Superset's own server script lifts these: explore and dashboard URLs can be long.
+        "--limit-request-line", "0", "--limit-request-field_size", "0",
+        # The control socket is one path per OS user (~/.gunicorn/gunicorn.ctl): a second server
+        # (tests, another home) would take it over. Nothing here uses it.
+        "--no-control-socket",
+    ]  # fmt: skip
+
+
 def server_argv(settings: Settings, port_number: str) -> list[str]:
-    """The command line of Superset's web server for this home."""
+    """The command line of Superset's web server for this home: gunicorn on 127.0.0.1."""
     keep = ("JINGFEN_HOME", "SUPERSET_HOME", "SUPERSET_CONFIG_PATH", "FLASK_APP", "PYTHONPATH")
     env = environment(settings)
     return [
         "env", *(f"{key}={env[key]}" for key in keep),
-        str(_bin("superset")), "run", "-h", HOST, "-p", port_number, "--with-threads",
+        str(_bin("gunicorn")), "--bind", f"{HOST}:{port_number}", *gunicorn_options(),
+        "superset.app:create_app()",
     ]  # fmt: skip
 
 

@@ -31,13 +31,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards
 STARTUP_SECONDS = 180
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -95,7 +95,7 @@ def superset(tmp_path_factory) -> Superset:
         raise errors[0]
     service.prepare_content(settings)
 
-    port = _free_port()
+    port = free_port()
     log = home / "superset.log"
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -106,7 +106,7 @@ def superset(tmp_path_factory) -> Superset:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{url}/health", process, log)
+        wait_for(f"{url}/health", process, log)
         yield Superset(url, settings, service.cities(settings))
     finally:
         for key, value in saved.items():

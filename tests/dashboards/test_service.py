@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import stat
+from pathlib import Path
 
 from dashboards import service
+from jingfen.serve import STOP_SECONDS
 from jingfen.settings import Settings
 
 
@@ -30,9 +32,17 @@ def test_cities_fall_back_to_the_seed(tmp_path):
     assert "571" in {code.lstrip("0") for code in service.cities(settings)}
 
 
-def test_server_listens_on_localhost_only(tmp_path):
+def test_server_is_gunicorn_on_localhost_only(tmp_path):
     settings = Settings.from_env({"JINGFEN_HOME": str(tmp_path)})
     argv = service.server_argv(settings, "8123")
-    assert argv[argv.index("-h") + 1] == "127.0.0.1"
-    assert argv[argv.index("-p") + 1] == "8123"
+    assert Path(argv[argv.index("--bind") - 1]).name == "gunicorn"
+    assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
+    assert argv[-1] == "superset.app:create_app()"
     assert f"JINGFEN_HOME={settings.home}" in argv
+
+
+def test_gunicorn_serves_in_parallel_and_stops_before_serve_gives_up():
+    options = service.gunicorn_options(cpus=1)
+    assert int(options[options.index("--workers") + 1]) >= 2
+    assert int(options[options.index("--graceful-timeout") + 1]) < STOP_SECONDS
+    assert int(options[options.index("--timeout") + 1]) > 60  # SQL Lab's own limit
