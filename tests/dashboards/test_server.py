@@ -1,11 +1,15 @@
-"""Superset's gunicorn as `jingfen serve` runs it: it answers, and SIGTERM ends every process."""
+"""Superset's gunicorn as `jingfen serve` runs it: it answers, reads a newly published copy at
+once, and SIGTERM ends every process."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
+
+import duckdb
 
 from dashboards import service
 from jingfen.serve import STOP_SECONDS
@@ -46,3 +50,53 @@ def test_gunicorn_workers_answer_and_stop_on_sigterm(superset, tmp_path):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def _users_on_net(api, dataset_id: int) -> int:
+    response = api.post(
+        "/api/v1/chart/data",
+        json={
+            "datasource": {"id": dataset_id, "type": "table"},
+            "queries": [{"columns": [], "metrics": ["users_on_net"]}],
+            "force": True,
+            "result_format": "json",
+            "result_type": "full",
+        },
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["result"][0]["data"][0]["users_on_net"]
+
+
+def _publish_changed_copy(serving_db, extra_users: int) -> int:
+    """What `jingfen run` does, in short: a new file swapped in over the published copy. Returns
+    the number of rows changed."""
+    building = serving_db.with_name(serving_db.name + ".building")
+    shutil.copyfile(serving_db, building)
+    con = duckdb.connect(str(building))
+    try:
+        con.execute("update indicators.kpi_monthly set users_on_net = users_on_net + ?",
+                    [extra_users])  # fmt: skip
+        rows = con.execute("select count(*) from indicators.kpi_monthly").fetchone()[0]
+    finally:
+        con.close()
+    os.replace(building, serving_db)
+    return rows
+
+
+def test_a_newly_published_copy_is_read_at_once(superset, tmp_path):
+    """Superset's processes keep the published copy open between queries: a copy swapped in by
+    the pipeline must still answer the very next query."""
+    api = superset.api()
+    dataset = next(d["id"] for d in api.all("dataset") if d["table_name"] == "kpi_city_brand")
+    serving_db = superset.settings.serving_db
+    original = tmp_path / "serving.duckdb"
+    shutil.copyfile(serving_db, original)
+    before = _users_on_net(api, dataset)
+    try:
+        rows = _publish_changed_copy(serving_db, 1000)
+        # several queries: more than one worker process is likely to answer
+        for _ in range(4):
+            assert _users_on_net(api, dataset) == before + 1000 * rows
+    finally:
+        os.replace(original, serving_db)
+    assert _users_on_net(api, dataset) == before
