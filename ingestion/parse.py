@@ -161,7 +161,7 @@ def _checks(iface: Interface, canonical: bool = False) -> list[tuple[str, str]]:
     for f in iface.stored_fields:
         rule = _rule(iface, f)
         if rule is not None:
-            cond = (canonical and _canonical(iface, f)) or rule[0]
+            cond = (_canonical(iface, f) if canonical else None) or rule[0]
             checks.append((f"({_col(f.name)} IS NULL OR ({cond}))", rule[1]))
     return checks
 
