@@ -177,7 +177,7 @@ def evaluate_warehouse(settings: Settings) -> tuple[list[CheckResult], Path | No
             for spec in suites.warehouse_suites():
 
                 def run_suite(spec=spec) -> CheckResult:
-                    frame = frames.table_frame(con, spec.table)
+                    frame = frames.table_frame(con, spec.table, spec.index_columns)
                     result, ids = suites.validate(context, spec, frame)
                     validation_ids.extend(ids)
                     return result
@@ -195,7 +195,11 @@ def evaluate_warehouse(settings: Settings) -> tuple[list[CheckResult], Path | No
                     "indicators/kpi_monthly",
                     WARNING,
                     lambda: volatility.month_over_month(
-                        frames.table_frame(con, "indicators.kpi_monthly")
+                        frames.table_frame(
+                            con,
+                            "indicators.kpi_monthly",
+                            suites.suite_for("indicators_kpi_monthly").index_columns,
+                        )
                     ),
                 )
             )

@@ -19,6 +19,9 @@ from jingfen.settings import Settings
 
 PHONE_COLUMNS = ("msisdn", "other_number")
 HASHED_COLUMNS = ("cert_no",)
+# GX validates pandas frames, so every frame is bounded: a day of a 1-million-user province is about
+# ten million CDRs, and a week of them did not fit in 24 GiB.
+MAX_FRAME_ROWS = 500_000
 
 
 def lake_files(settings: Settings, iface: str) -> list[Path]:
@@ -66,6 +69,7 @@ def lake(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con.execute(f"set memory_limit = {_literal(settings.memory_limit)}")
         con.execute(f"set threads = {int(settings.threads)}")
+        con.execute("set enable_progress_bar = false")
         for code, interface in INTERFACES.items():
             source = lake_source(settings, code)
             name = f"lake_{code.lower()}"
@@ -94,10 +98,33 @@ def lake(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def bounded_frame(
+    con: duckdb.DuckDBPyConnection,
+    select_sql: str,
+    key_columns: tuple[str, ...],
+    max_rows: int = MAX_FRAME_ROWS,
+) -> pd.DataFrame:
+    """The rows of ``select_sql``, or about ``max_rows`` of them when there are more.
+
+    A larger result is cut to the rows of one hash bucket of the key: every row of a key is kept
+    or dropped together, so repeated keys are still found, and each run picks the same rows.
+    ``frame.attrs["population"]`` is the number of rows the frame was taken from.
+    """
+    population = con.execute(f"select count(*) from ({select_sql})").fetchone()[0]
+    buckets = -(-population // max_rows)
+    if buckets > 1:
+        key = ", ".join(f'"{column}"' for column in key_columns)
+        select_sql = f"select * from ({select_sql}) where hash({key}) % {buckets} = 0"
+    frame = con.execute(select_sql).df()
+    frame.attrs["population"] = population
+    return frame
+
+
 def lake_frame(
     con: duckdb.DuckDBPyConnection, iface: str, data_dates: int | None = None
 ) -> pd.DataFrame:
-    """The loaded records of one interface (of its newest ``data_dates`` per province), masked."""
+    """The loaded records of one interface (of its newest ``data_dates`` per province), masked,
+    bounded by key (``bounded_frame``)."""
     name = f"lake_{iface.lower()}"
     columns = [row[0] for row in con.execute(f"describe {name}").fetchall()]
     recent = ""
@@ -108,7 +135,8 @@ def lake_frame(
             f"order by _data_date desc) <= {int(data_dates)}) as recent "
             f"using (_province_code, _data_date)"
         )
-    return con.execute(f"select {masked_columns(columns)} from {name} {recent}").df()
+    key = ("_province_code", *INTERFACES[iface].primary_key)
+    return bounded_frame(con, f"select {masked_columns(columns)} from {name} {recent}", key)
 
 
 @contextmanager
@@ -121,8 +149,11 @@ def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def table_frame(con: duckdb.DuckDBPyConnection, table: str, database: str = "wh") -> pd.DataFrame:
-    """One warehouse table (``schema.table`` of the attached ``database``), personal data masked."""
+def table_frame(
+    con: duckdb.DuckDBPyConnection, table: str, key_columns: tuple[str, ...], database: str = "wh"
+) -> pd.DataFrame:
+    """One warehouse table (``schema.table`` of the attached ``database``), personal data masked,
+    bounded by ``key_columns`` (``bounded_frame``)."""
     schema, name = table.split(".")
     columns = [
         row[0]
@@ -132,4 +163,6 @@ def table_frame(con: duckdb.DuckDBPyConnection, table: str, database: str = "wh"
             [database, schema, name],
         ).fetchall()
     ]
-    return con.execute(f"select {masked_columns(columns)} from {database}.{schema}.{name}").df()
+    return bounded_frame(
+        con, f"select {masked_columns(columns)} from {database}.{schema}.{name}", key_columns
+    )

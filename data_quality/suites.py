@@ -390,6 +390,10 @@ def validate(
     names = ", ".join(f"{f['expectation']}({f['column']})" for f in failed[:5]) + (
         f" and {len(failed) - 5} more" if len(failed) > 5 else ""
     )
+    population = frame.attrs.get("population", len(frame))
+    rows = f"{len(frame)} rows" + (
+        f" of {population} (a sample by key)" if population > len(frame) else ""
+    )
     result = CheckResult(
         check_name="expectations",
         asset=spec.asset,
@@ -400,10 +404,11 @@ def validate(
         details={
             "suite": spec.name,
             "rows": len(frame),
+            "population": population,
             "expectations": evaluated,
             "failed": failed,
         },
-        summary=f"{evaluated - len(failed)}/{evaluated} expectations met on {len(frame)} rows"
+        summary=f"{evaluated - len(failed)}/{evaluated} expectations met on {rows}"
         + (f"; failed: {names}" if failed else ""),
     )
     return result, identifiers
