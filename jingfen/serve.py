@@ -34,9 +34,9 @@ def _venv_bin(name: str) -> str:
 
 
 def dagster_services(settings: Settings) -> list[Service]:
-    from orchestration.instance import prepare_dagster_home
+    from orchestration.instance import fail_abandoned_runs, get_instance
 
-    prepare_dagster_home(settings)
+    fail_abandoned_runs(get_instance(settings))
     port = os.environ.get("JINGFEN_DAGSTER_PORT", "3000")
     module = ["-m", "orchestration.definitions"]
     return [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from jingfen.settings import Settings
 
@@ -27,3 +28,46 @@ def prepare_dagster_home(settings: Settings) -> Path:
 def get_instance(settings: Settings) -> DagsterInstance:
     prepare_dagster_home(settings)
     return DagsterInstance.get()
+
+
+RUNNER_PID_TAG = "jingfen/runner_pid"
+RUNNER_HOST_TAG = "jingfen/runner_host"
+
+
+def runner_tags() -> dict[str, str]:
+    """Tags naming the process that executes a run in-process (`jingfen run`)."""
+    return {RUNNER_PID_TAG: str(os.getpid()), RUNNER_HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def fail_abandoned_runs(instance: DagsterInstance) -> list[str]:
+    """Mark failed the runs of a `jingfen run` whose process is gone (killed, out of memory).
+
+    Dagster keeps such a run STARTED for ever, and with one run at a time (dagster.yaml) it would
+    hold every queued run, a sensor's or the UI's, back. Returns the run ids marked.
+    """
+    host = socket.gethostname()
+    in_progress = RunsFilter(
+        statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED],
+        tags={RUNNER_HOST_TAG: host},
+    )
+    abandoned = []
+    for run in instance.get_runs(in_progress):
+        pid = int(run.tags.get(RUNNER_PID_TAG, "0"))
+        if pid and not _alive(pid):
+            instance.report_run_failed(
+                run,
+                message=f"The jingfen run process ({pid}) ended while this run was in progress "
+                "(killed or out of memory); marked failed so that queued runs can start.",
+            )
+            abandoned.append(run.run_id)
+    return abandoned

@@ -11,7 +11,7 @@ from dagster import AssetCheckSeverity, DagsterInstance, ExecuteInProcessResult,
 
 from jingfen.errors import JingfenError
 from jingfen.settings import Settings
-from orchestration.instance import get_instance
+from orchestration.instance import fail_abandoned_runs, get_instance, runner_tags
 from orchestration.resources import JingfenHome
 
 RANGE_START = "dagster/asset_partition_range_start"
@@ -39,7 +39,9 @@ def _failure_reason(result: ExecuteInProcessResult) -> str:
 def _execute(
     job: JobDefinition, instance: DagsterInstance, tags: dict[str, str] | None = None
 ) -> ExecuteInProcessResult:
-    result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance, tags={**(tags or {}), **runner_tags()}, raise_on_error=False
+    )
     if not result.success:
         raise JingfenError(
             f"Run {result.run_id} of '{job.name}' failed: {_failure_reason(result)}. "
@@ -53,6 +55,8 @@ def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None
     # The definitions and their resources read the home folder from the environment.
     os.environ["JINGFEN_HOME"] = str(settings.home)
     instance = get_instance(settings)
+    for run_id in fail_abandoned_runs(instance):
+        say(f"Run {run_id} was left in progress by a process that is gone: marked failed.")
     from orchestration.definitions import defs
     from orchestration.ingestion.jobs import INGEST_JOBS
     from orchestration.ingestion.partitions import PARTITIONS_BY_PERIOD
