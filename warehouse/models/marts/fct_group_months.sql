@@ -54,24 +54,22 @@ cancels as (
     where event_type = 'CANCEL'
 ),
 
+-- members of M-1 who cancelled in M, counted per group first and only then matched to the groups
+-- of M: joining the groups to every cancellation of the month first made 347 million rows on a
+-- province of a million users
 churned_members as (
     select
-        groups.province_code,
-        groups.snapshot_month as stat_month,
-        groups.group_id,
+        previous_members.province_code,
+        cancels.event_month as stat_month,
+        previous_members.group_id,
         count(distinct previous_members.user_id) as member_churn
-    from groups
-    inner join active_members as previous_members
-        on
-            groups.province_code = previous_members.province_code
-            and groups.group_id = previous_members.group_id
-            and {{ month_add('groups.snapshot_month', -1) }} = previous_members.stat_month
+    from active_members as previous_members
     inner join cancels
         on
             previous_members.province_code = cancels.province_code
             and previous_members.user_id = cancels.user_id
-            and groups.snapshot_month = cancels.event_month
-    group by groups.province_code, groups.snapshot_month, groups.group_id
+            and {{ month_add('previous_members.stat_month', 1) }} = cancels.event_month
+    group by previous_members.province_code, cancels.event_month, previous_members.group_id
 ),
 
 combined as (
