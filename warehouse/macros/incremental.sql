@@ -16,10 +16,11 @@
 
 {#- The usage days (first and last, 'YYYY-MM-DD') of the records loaded at or after the latest
     load an incremental model has seen (its max(last_loaded_at)); `relations` expose usage_date and
-    loaded_at. `usage_reprocess_from` (a var) moves the first day back. Nones: nothing new. -#}
+    loaded_at. `usage_reprocess_from` (a var) moves the first day back. Nones: nothing new, or not
+    an incremental run (in_day_range then reads everything). -#}
 {% macro touched_day_range(this_relation, relations) -%}
     {%- set day_range = {'first': none, 'last': none} -%}
-    {%- if execute -%}
+    {%- if execute and is_incremental() -%}
         {%- set last_loaded = run_query('select max(last_loaded_at) from ' ~ this_relation).columns[0].values()[0] -%}
         {%- set range_query -%}
             with

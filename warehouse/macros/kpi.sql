@@ -44,3 +44,17 @@
         sum(sms_sent) as sms_sent,
         sum(data_kb) as data_kb
 {%- endmacro %}
+
+
+{#- The tenure band (在网时长) of months on net, as the segments of churn_by_segment and
+    users_by_segment name it; UNKNOWN without an open date. -#}
+{% macro tenure_band(tenure_months) -%}
+    case
+        when {{ tenure_months }} is null then 'UNKNOWN'
+        when {{ tenure_months }} < 6 then '00-06m'
+        when {{ tenure_months }} < 12 then '06-12m'
+        when {{ tenure_months }} < 24 then '12-24m'
+        when {{ tenure_months }} < 60 then '24-60m'
+        else '60m+'
+    end
+{%- endmacro %}

@@ -16,14 +16,7 @@ segmented as (
         brand,
         coalesce(plan_id, 'UNKNOWN') as plan_id,
         coalesce(channel_id, 'UNKNOWN') as channel_id,
-        case
-            when tenure_months is null then 'UNKNOWN'
-            when tenure_months < 6 then '00-06m'
-            when tenure_months < 12 then '06-12m'
-            when tenure_months < 24 then '12-24m'
-            when tenure_months < 60 then '24-60m'
-            else '60m+'
-        end as tenure_band
+        {{ tenure_band('tenure_months') }} as tenure_band
     from user_months
 ),
 

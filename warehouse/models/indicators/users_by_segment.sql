@@ -13,8 +13,7 @@ channels as (
 ),
 
 segmented as (
-    -- the channel type as the channel is now (dim_channels), one row per channel_id; tenure bands
-    -- as in churn_by_segment
+    -- the channel type as the channel is now (dim_channels), one row per channel_id
     select
         user_months.stat_month,
         user_months.province_code,
@@ -22,14 +21,7 @@ segmented as (
         user_months.brand,
         coalesce(user_months.plan_id, 'UNKNOWN') as plan_id,
         coalesce(channels.channel_type, 'UNKNOWN') as channel_type,
-        case
-            when user_months.tenure_months is null then 'UNKNOWN'
-            when user_months.tenure_months < 6 then '00-06m'
-            when user_months.tenure_months < 12 then '06-12m'
-            when user_months.tenure_months < 24 then '12-24m'
-            when user_months.tenure_months < 60 then '24-60m'
-            else '60m+'
-        end as tenure_band,
+        {{ tenure_band('user_months.tenure_months') }} as tenure_band,
         user_months.is_on_net,
         user_months.is_new,
         user_months.is_churned,

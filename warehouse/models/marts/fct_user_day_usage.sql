@@ -15,7 +15,7 @@
 {%- set day_range = touched_day_range(
     this,
     [ref('int_voice_calls_rated'), ref('stg_boss__sms_messages'), ref('stg_boss__data_sessions')],
-) if is_incremental() else {'first': none, 'last': none} %}
+) %}
 
 with
 

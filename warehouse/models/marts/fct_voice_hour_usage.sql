@@ -7,8 +7,7 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set day_range = touched_day_range(this, [ref('int_voice_calls_rated')]) if is_incremental()
-    else {'first': none, 'last': none} %}
+{%- set day_range = touched_day_range(this, [ref('int_voice_calls_rated')]) %}
 
 with
 
