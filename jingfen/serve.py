@@ -76,7 +76,9 @@ def serve(services: list[Service], say: Callable[[str], None] = print) -> int:
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    previous_term = signal.signal(signal.SIGTERM, on_term)
+    # Set even when SIGINT came ignored, as a shell starts a background job: `kill -INT` stops it.
+    previous_int = signal.signal(signal.SIGINT, on_term)
     try:
         for service in services:
             # A session of its own, so stopping it also stops its children (gRPC servers…).
@@ -110,10 +112,10 @@ def serve(services: list[Service], say: Callable[[str], None] = print) -> int:
     finally:
         # Ctrl-C reaches every process of the terminal's group, and `uv run` forwards it again:
         # a second signal must not cut the clean-up short and leave orphans behind.
-        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
             _stop(services)
         finally:
             signal.signal(signal.SIGINT, previous_int)
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous_term)

@@ -1,4 +1,5 @@
-"""`jingfen serve`: the UIs come up on 127.0.0.1, and SIGTERM stops them, children included."""
+"""`jingfen serve`: the UIs come up on 127.0.0.1, and SIGTERM or SIGINT stops them, children
+included."""
 
 import os
 import signal
@@ -7,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+
+import pytest
 
 
 def free_port() -> int:
@@ -34,13 +37,31 @@ def alive(pid: int) -> bool:
     return not state.stdout.strip().startswith("Z")
 
 
-def test_serve_prints_addresses_and_stops_with_its_children_on_signals(tmp_path):
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "start_ignoring_sigint"),
+    [
+        # As from a terminal through `uv run`: the signal arrives twice, the second mid-clean-up.
+        (signal.SIGTERM, signal.SIGINT, False),
+        # A background job of a non-interactive shell starts with SIGINT ignored; kill -INT
+        # must stop it all the same.
+        (signal.SIGINT, signal.SIGTERM, True),
+    ],
+    ids=["sigterm", "sigint-as-background-job"],
+)
+def test_serve_prints_addresses_and_stops_with_its_children_on_signals(
+    tmp_path, first, second, start_ignoring_sigint
+):
     port = free_port()
     env = {**os.environ, "JINGFEN_HOME": str(tmp_path / "home"),
            "JINGFEN_DAGSTER_PORT": str(port)}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "jingfen.cli", "serve"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ignore_sigint if start_ignoring_sigint else None,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 180
@@ -56,10 +77,9 @@ def test_serve_prints_addresses_and_stops_with_its_children_on_signals(tmp_path)
         family = descendants(proc.pid)
         assert len(family) >= 2  # webserver and daemon, each with children of their own
     finally:
-        # As from a terminal through `uv run`: the signal arrives twice, the second mid-clean-up.
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(first)
         time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(second)
         proc.wait(timeout=60)
     assert proc.returncode == 0
     time.sleep(1)
