@@ -68,6 +68,12 @@ def _gxe():
     return gxe
 
 
+def _column(name: str):
+    from great_expectations.expectations.row_conditions import Column
+
+    return Column(name)
+
+
 def _warn() -> dict[str, str]:
     return {"severity": "warning"}
 
@@ -174,8 +180,7 @@ def indicator_suites() -> list[SuiteSpec]:
                     column="arpu",
                     min_value=ARPU_BAND[0],
                     max_value=ARPU_BAND[1],
-                    row_condition=f"billed_users>={ARPU_MIN_USERS}",
-                    condition_parser="pandas",
+                    row_condition=_column("billed_users") >= ARPU_MIN_USERS,
                     **_warn(),
                 ),
                 *_non_negative(["billed_revenue", "late_fee_revenue"], "warning"),

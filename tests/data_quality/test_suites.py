@@ -59,3 +59,31 @@ def test_results_store_round_trips(tmp_path):
     [latest] = results.latest(settings)
     assert latest["passed"] and latest["run_id"] == "run-2"
     assert json.loads(latest["details"]) == {"summary": "low", "outliers": [1]}
+
+
+def test_arpu_band_judges_only_cells_with_enough_billed_users(tmp_path):
+    """The band's row condition must filter: an implausible ARPU fails with 100+ billed users
+    and is let through below, where one large account moves the average."""
+    import pandas as pd
+
+    context = suites.runtime_context(Settings(home=tmp_path))
+    spec = suites.suite_for("indicators_kpi_monthly")
+    counts = dict.fromkeys(suites.KPI_COUNTS, 1)
+    low, high = suites.ARPU_BAND
+
+    def cell(city: str, billed_users: int, arpu: float) -> dict:
+        keys = {"stat_month": "202601", "province_code": "571", "city_code": city,
+                "brand": "GOTONE"}  # fmt: skip
+        money = {"billed_revenue": arpu * billed_users, "late_fee_revenue": 0.0}
+        return {**keys, **counts, **money, "churn_rate": 0.01, "billed_users": billed_users,
+                "arpu": arpu}  # fmt: skip
+
+    few = suites.ARPU_MIN_USERS - 1
+    frame = pd.DataFrame([cell("0571", few, high * 10), cell("0574", few, (low + high) / 2)])
+    result, _ = suites.validate(context, spec, frame)
+    assert result.passed, result.summary
+
+    frame = pd.DataFrame([cell("0571", suites.ARPU_MIN_USERS, high * 10)])
+    result, _ = suites.validate(context, spec, frame)
+    [failed] = result.details["failed"]
+    assert (failed["column"], failed["severity"]) == ("arpu", results.WARNING)
