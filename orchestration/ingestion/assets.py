@@ -1,5 +1,6 @@
 """One lake asset per interface, partitioned by the data date of its deliveries."""
 
+import warnings
 from collections import Counter
 
 from dagster import (
@@ -8,6 +9,7 @@ from dagster import (
     AssetsDefinition,
     BackfillPolicy,
     Backoff,
+    BetaWarning,
     MaterializeResult,
     RetryPolicy,
     asset,
@@ -23,6 +25,11 @@ TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTI
 
 def lake_key(iface: str) -> AssetKey:
     return AssetKey(["lake", iface.lower()])
+
+
+# A backfill of many data dates runs as one run (one ingest session); Dagster calls the parameter
+# beta and would say so fourteen times on every `jingfen run` and in the UI's logs.
+warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=BetaWarning)
 
 
 def _lake_asset(interface: Interface) -> AssetsDefinition:
