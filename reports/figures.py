@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from jingfen.errors import JingfenError
+from jingfen.labels import BRANDS, SEGMENT_TYPES, TENURE_BANDS, label_of
 from jingfen.serving import connect_published
 from jingfen.settings import Settings
 
@@ -413,12 +414,14 @@ def _cities(reader: _Reader, month: str) -> Table:
         "cur.city_code",
         [previous, month, *reader.scope_params],
     )
+    provinces = _province_names(reader)
     table_rows = []
     for rank, (prov, city, users, net, churn, revenue, prev_rev, arpu) in enumerate(rows, 1):
         change = None if prev_rev is None or revenue is None else revenue - prev_rev
         label = f"{names[city]} {city}" if city in names else city
+        province = f"{provinces[prov]} {prov}" if prov in provinces else prov
         table_rows.append(
-            (rank, prov, label, users, net, churn, revenue, _rate(change, prev_rev), arpu)
+            (rank, province, label, users, net, churn, revenue, _rate(change, prev_rev), arpu)
         )
     return Table(
         "cities",
@@ -453,6 +456,7 @@ def _brands(reader: _Reader, month: str) -> Table:
         + " group by brand order by 4 desc nulls last, brand",
         [month, month, month, previous, previous, month, previous, *reader.scope_params],
     )
+    rows = [(_brand_label(brand), *values) for brand, *values in rows]
     return Table(
         "brands",
         "品牌",
@@ -468,6 +472,18 @@ def _brands(reader: _Reader, month: str) -> Table:
         rows,
         note="kpi_monthly 各地市之和 (sum over cities of kpi_monthly)",
     )
+
+
+def _brand_label(code: str | None) -> str | None:
+    """全球通 GOTONE: the name a manager reads, with the code the systems use."""
+    name = label_of(BRANDS, code)
+    return name if name == code or code == "UNKNOWN" else f"{name} {code}"
+
+
+def _segment_label(segment_type: str, value: str) -> str:
+    if segment_type == "brand":
+        return _brand_label(value) or value
+    return label_of(TENURE_BANDS, value) or value if segment_type == "tenure" else value
 
 
 def _movements(brands: Table, reader: _Reader, month: str) -> list[Movement]:
@@ -521,7 +537,10 @@ def _churn(reader: _Reader, month: str) -> Table:
             Column("churned_users", "离网用户数", "Churned users", INT),
             Column("churn_rate", "离网率", "Churn rate", RATIO),
         ),
-        [(t, v, base, churned, _ratio(churned, base)) for t, v, base, churned in rows],
+        [
+            (label_of(SEGMENT_TYPES, t), _segment_label(t, v), base, churned, _ratio(churned, base))
+            for t, v, base, churned in rows
+        ],
     )
 
 

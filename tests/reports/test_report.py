@@ -152,12 +152,22 @@ def test_pdf_city_ranking_equals_the_published_city_rows(published, report):
         "order by billed_revenue desc, users_on_net desc, province_code, city_code",
         [MONTH],
     )
+    province_names = dict(
+        query(
+            published,
+            "select distinct province_code, province_name_zh from marts.dim_cities "
+            "where province_name_zh is not null",
+        )
+    )
+    assert {province for province, *_ in cities} & set(province_names)
     start = lines.index("地市排名(按出账收入) City ranking (by billed revenue)")
     first = lines.index("ARPU (yuan)", start) + 1  # the last header line; nine cells a row
     for rank, (province, _city, users, revenue) in enumerate(cities, 1):
         row = lines[first + 9 * (rank - 1) : first + 9 * rank]
         assert row[0] == str(rank)
-        assert row[1] == province
+        # named where the city seed knows the province, else the code alone
+        named = f"{province_names[province]} {province}" if province in province_names else None
+        assert row[1] == (named or province)
         assert row[3] == f"{users:,}"
         assert row[6] == yuan(revenue)
 
@@ -289,3 +299,22 @@ def test_commentary_names_the_city_whose_revenue_moved_most(published, report):
     city_part = sentence.split("地市", 1)[1].split(";", 1)[0]
     assert city in city_part and f"+{moved:,.2f}元" in city_part
     assert any("离网率" in s for s in report.summary)
+
+
+def test_brands_and_segments_are_named_as_a_manager_reads_them(published, report):
+    lines = pdf_lines(report.pdf)
+    churn = lines[lines.index("离网分析(按品牌、网龄) Churn by brand and tenure") :]
+    segments = query(
+        published,
+        "select distinct segment_type, segment_value from indicators.churn_by_segment "
+        "where stat_month = ? and segment_type in ('brand', 'tenure')",
+        [MONTH],
+    )
+    assert {"brand", "tenure"} <= {t for t, _ in segments}
+    assert "品牌" in churn and "在网时长" in churn and "brand" not in churn
+    for segment_type, value in segments:
+        if segment_type == "brand":
+            expected = {"GOTONE": "全球通 GOTONE", "SZX": "神州行 SZX", "MZONE": "动感地带 MZONE"}
+            assert expected.get(value, "未知") in churn, value
+        else:
+            assert value not in churn  # a band is shown by its name (5年以上), not its code
