@@ -483,7 +483,9 @@ def _brand_label(code: str | None) -> str | None:
 def _segment_label(segment_type: str, value: str) -> str:
     if segment_type == "brand":
         return _brand_label(value) or value
-    return label_of(TENURE_BANDS, value) or value if segment_type == "tenure" else value
+    if segment_type == "tenure":
+        return label_of(TENURE_BANDS, value) or value
+    return value
 
 
 def _movements(brands: Table, reader: _Reader, month: str) -> list[Movement]:
