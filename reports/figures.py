@@ -18,6 +18,7 @@ import duckdb
 
 from jingfen.errors import JingfenError
 from jingfen.labels import BRANDS, SEGMENT_TYPES, TENURE_BANDS, label_of
+from jingfen.labels import VIP_TIERS as TIER_LABELS
 from jingfen.serving import connect_published
 from jingfen.settings import Settings
 
@@ -148,7 +149,7 @@ FALLBACK_NAMES = {
 }
 
 FINANCE_COLUMNS = ("collected", "bad_debt", "arrears", "doubtful_debt", "accounts_in_arrears")
-VIP_TIERS = (("DIAMOND", "钻石卡"), ("GOLD", "金卡"), ("SILVER", "银卡"))
+VIP_TIERS = [tier for tier in TIER_LABELS if tier[0] != "NONE"]  # the tiers, best first
 RATE_PLACES = Decimal("0.000001")
 
 
