@@ -1,18 +1,18 @@
 """The raw extract files read back with plain Python, by the input contract (interfaces.md).
 
-Nothing here imports the project: the field lists are copied from the contract, the files are
-read with gzip/codecs, and the order in which deliveries landed is replayed from copies of the
-landing folder taken before each ingest. The only thing taken from the published copy is what
-the contract says ingestion must publish about rejections: ``ops.load_log`` (which delivery was
-rejected) and ``ops.rejected_records`` (file name and line number of each rejected record).
+Nothing here imports the project or reads what it wrote: the field lists are copied from the
+contract, the order in which deliveries landed is replayed from copies of the landing folder
+taken before each ingest, and which deliveries and records are rejected is decided here
+(rejections.py), so that the product's load log can be checked against it.
 """
 
 from __future__ import annotations
 
-import gzip
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.reconciliation.rejections import Verdict, judge_delivery
 
 # interfaces.md §3, fields in order.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -66,7 +66,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 SNAPSHOTS = frozenset({"CUST", "USER", "ACCT", "PAYREL", "GROUP", "GMEMBER", "PLAN", "CHANNEL"})
-ACCEPTED = frozenset({"LOADED", "REPLACED"})
 
 
 @dataclass(frozen=True)
@@ -90,15 +89,6 @@ class Delivery:
     def data_date(self) -> str:
         return self.file_name.split("_")[2]
 
-    def lines(self) -> list[str]:
-        raw = gzip.decompress(self.data) if self.file_name.endswith(".gz") else self.data
-        encoding = self.check[5].strip() or "UTF-8"
-        text = raw.decode({"UTF-8": "utf-8", "GBK": "gbk"}[encoding.upper()])
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        return [line[:-1] if line.endswith("\r") else line for line in lines]
-
 
 @dataclass
 class Extracts:
@@ -112,9 +102,10 @@ class Extracts:
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
     events: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    deliveries: int = 0
-    rejected_deliveries: int = 0
-    rejected_lines: int = 0
+    verdicts: list[Verdict] = field(default_factory=list)
+    loaded: dict[str, Verdict] = field(default_factory=dict)  # the version loaded, by name
+    # file name -> line number -> line, the bad lines of the version loaded under each name.
+    rejected_lines: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 def land_batches(batches: list[Path]) -> list[Delivery]:
@@ -137,66 +128,35 @@ def land_batches(batches: list[Path]) -> list[Delivery]:
     return deliveries
 
 
-def replay(
-    deliveries: list[Delivery],
-    load_log: list[tuple[str, str, int, int, int]],
-    rejected_records: list[tuple[str, int, str]],
-) -> Extracts:
-    """The records the contract says end up loaded.
+def replay(deliveries: list[Delivery]) -> Extracts:
+    """The records the contract says end up loaded, and the verdict on every delivery.
 
-    ``load_log`` rows are (file_name, status, record_count, loaded_count, rejected_count) in
-    processing order; ``rejected_records`` rows (file_name, line_no, raw_line). A rejected
-    delivery loads nothing; a later accepted delivery with the same name replaces the earlier
-    one, and a SKIPPED one (identical to it) leaves it in place. The records of
-    ``rejected_records`` (they belong to the current version of a name) are dropped; every other
-    record of the current version is loaded.
+    Deliveries are judged in landing order (``rejections.judge_delivery``): a rejected one loads
+    nothing and leaves the version loaded under its name in place; an accepted one replaces it;
+    one identical to it is skipped. Every line of the version finally loaded under each name
+    is loaded except its bad lines.
     """
-    outcomes: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
-    for file_name, status, record_count, loaded, rejected in load_log:
-        outcomes[file_name].append((status, record_count, loaded, rejected))
-    ours: dict[str, list[Delivery]] = defaultdict(list)
-    for delivery in deliveries:
-        ours[delivery.file_name].append(delivery)
-    assert {n: len(d) for n, d in ours.items()} == {n: len(o) for n, o in outcomes.items()}, (
-        "every delivery that landed has exactly one load_log row"
-    )
-
     extracts = Extracts()
-    current: dict[str, tuple[Delivery, tuple[str, int, int, int]]] = {}
-    for name, versions in ours.items():
-        for delivery, outcome in zip(versions, outcomes[name], strict=True):
-            extracts.deliveries += 1
-            if outcome[0] == "SKIPPED":
-                # Recognised as the version already loaded: that version stays.
-                assert name in current and current[name][0].data == delivery.data, name
-            elif outcome[0] in ACCEPTED:
-                current[name] = (delivery, outcome)
-            else:
-                assert outcome[0] == "REJECTED", (name, outcome)
-                extracts.rejected_deliveries += 1
+    current: dict[str, tuple[Delivery, Verdict, list[str]]] = {}
+    for delivery in deliveries:
+        loaded = current.get(delivery.file_name)
+        verdict, lines = judge_delivery(
+            delivery.batch, delivery.file_name, delivery.data, delivery.check,
+            loaded[0].data if loaded else None,
+        )  # fmt: skip
+        extracts.verdicts.append(verdict)
+        if verdict.accepted:
+            assert lines is not None
+            current[delivery.file_name] = (delivery, verdict, lines)
 
-    rejected_lines: dict[str, dict[int, str]] = defaultdict(dict)
-    for file_name, line_no, raw_line in rejected_records:
-        rejected_lines[file_name][line_no] = raw_line
-
-    for name, (delivery, (_status, record_count, loaded, rejected)) in sorted(current.items()):
-        lines = delivery.lines()
-        dropped = rejected_lines.pop(name, {})
+    for name, (delivery, verdict, lines) in sorted(current.items()):
         fields = FIELDS[delivery.iface]
-        # loaded + rejected = record_count, always; and the rejected lines are these lines.
-        assert len(lines) == int(delivery.check[2]) == record_count, name
-        assert loaded + rejected == record_count and rejected == len(dropped), name
-        for line_no, raw_line in dropped.items():
-            assert _blank_password(delivery.iface, lines[line_no - 1]) == raw_line, (
-                name,
-                line_no,
-            )
-        extracts.rejected_lines += len(dropped)
+        extracts.loaded[name] = verdict
+        extracts.rejected_lines[name] = {n: lines[n - 1] for n in verdict.bad_lines}
         for line_no, line in enumerate(lines, start=1):
-            if line_no in dropped:
+            if line_no in verdict.bad_lines:
                 continue
             values = line.split("|")
-            assert len(values) == len(fields), (name, line_no, line)
             record = {f: (v if v != "" else None) for f, v in zip(fields, values, strict=True)}
             record["province"] = delivery.province
             if delivery.iface in SNAPSHOTS:
@@ -204,11 +164,10 @@ def replay(
                 extracts.snapshots[delivery.iface][key].append(record)
             else:
                 extracts.events[delivery.iface].append(record)
-    assert not rejected_lines, f"rejected records of no loaded delivery: {sorted(rejected_lines)}"
     return extracts
 
 
-def _blank_password(iface: str, line: str) -> str:
+def blank_password(iface: str, line: str) -> str:
     """interfaces.md §5: raw_line of a USER record has its service_password field blanked."""
     if iface != "USER":
         return line
