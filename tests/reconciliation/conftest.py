@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reconciliation import recompute_users
 from tests.reconciliation.compare import CLEAN, DEFECTIVE
 from tests.reconciliation.extracts import land_batches, replay
 from tests.reconciliation.recompute import Recomputation
@@ -57,3 +58,8 @@ def recomputed(home) -> Recomputation:
 @pytest.fixture(scope="session")
 def kpi_parts(recomputed):
     return recomputed.kpi_parts()
+
+
+@pytest.fixture(scope="session")
+def user_months(recomputed):
+    return recompute_users.user_months(recomputed)

@@ -204,25 +204,40 @@ class Recomputation:
         return rows
 
     def reentries(self) -> set[tuple[str, str, str]]:
-        """(province, month, user_id) of OPENs whose customer's cert_no belongs to a user with a
-        CANCEL event within the 90 days before the OPEN."""
-        cancels_by_cert: dict[tuple[str, str], list[datetime]] = defaultdict(list)
+        """(province, month, user_id) of the re-entry OPENs (``reentry_matches``)."""
+        return {
+            (opened["province"], opened["event_time"][:6], opened["user_id"])
+            for opened, _cancelled in self.reentry_matches().values()
+        }
+
+    def reentry_matches(self) -> dict[tuple[str, str], tuple[dict, dict]]:
+        """(province, event_id) of every OPEN whose customer's cert_no belongs to a user with a
+        CANCEL event within the 90 days before it -> (the OPEN, that CANCEL).
+
+        A cert_no is a person's, so the cancelled user may be of any province. Where several
+        cancellations qualify, indicators.md does not say which one is the evidence: the latest
+        (then by province and user_id) is, as in the model."""
+        cancels_by_cert: dict[str, list[tuple[datetime, dict]]] = defaultdict(list)
         for event in self.x.events["EVENT"]:
             if event["event_type"] != "CANCEL":
                 continue
             cert = self.cert_no(event["province"], event["event_time"][:6], event["user_id"])
             if cert is not None:
-                cancels_by_cert[(event["province"], cert)].append(_time(event["event_time"]))
-        found: set[tuple[str, str, str]] = set()
+                cancels_by_cert[cert].append((as_time(event["event_time"]), event))
+        found: dict[tuple[str, str], tuple[dict, dict]] = {}
         for event in self.x.events["EVENT"]:
             if event["event_type"] != "OPEN":
                 continue
-            month = event["event_time"][:6]
-            cert = self.cert_no(event["province"], month, event["user_id"])
-            opened = _time(event["event_time"])
-            for cancelled in cancels_by_cert.get((event["province"], cert), []):
-                if opened - timedelta(days=90) <= cancelled < opened:
-                    found.add((event["province"], month, event["user_id"]))
+            cert = self.cert_no(event["province"], event["event_time"][:6], event["user_id"])
+            opened = as_time(event["event_time"])
+            qualifying = [
+                (opened - cancelled, c["province"], c["user_id"], c)
+                for cancelled, c in cancels_by_cert.get(cert, [])
+                if opened - timedelta(days=90) <= cancelled < opened
+            ]  # fmt: skip
+            if qualifying:
+                latest = min(qualifying, key=lambda q: q[:3])
+                found[(event["province"], event["event_id"])] = (event, latest[3])
         return found
 
     def cert_no(self, province: str, month: str, user_id: str) -> str | None:
@@ -351,11 +366,10 @@ class Recomputation:
                 )
         return revenue
 
-    def user_value_monthly(self) -> dict[tuple[str, str, str], dict[str, object]]:
-        """One row per user with any subscriber record, bill or usage in M (the USER snapshot of
-        M, BILL, VOICE, SMS, DATA and EVENT records of M); months since open_date are counted, all
-        six when the user has no USER snapshot up to M (no open_date known)."""
-        revenue = self.revenue_by_user_month()
+    def user_months(self) -> set[tuple[str, str, str]]:
+        """(province, month, user_id) of every user with any subscriber record, bill or usage in
+        M: a row of the USER snapshot of M, BILL rows of M, VOICE, SMS, DATA and EVENT records
+        of M by their own time."""
         present: set[tuple[str, str, str]] = set()
         for (province, month), snapshot in self.users.items():
             present |= {(province, month, user_id) for user_id in snapshot}
@@ -363,8 +377,14 @@ class Recomputation:
         for iface, when in (("VOICE", "start_time"), ("SMS", "send_time"), ("DATA", "start_time"),
                             ("EVENT", "event_time")):  # fmt: skip
             present |= {(r["province"], r[when][:6], r["user_id"]) for r in self.x.events[iface]}
+        return present
+
+    def user_value_monthly(self) -> dict[tuple[str, str, str], dict[str, object]]:
+        """One row per user-month (``user_months``); months since open_date are counted, all six
+        when the user has no USER snapshot up to M (no open_date known)."""
+        revenue = self.revenue_by_user_month()
         rows = {}
-        for province, month, user_id in present:
+        for province, month, user_id in self.user_months():
             user = self.latest(self.users, province, month, user_id)
             opened = user["open_date"][:6] if user is not None else ""
             counted = [m for m in (add_months(month, -d) for d in range(6)) if m >= opened]
@@ -450,5 +470,5 @@ class Recomputation:
         return rows
 
 
-def _time(text: str) -> datetime:
+def as_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y%m%d%H%M%S")
