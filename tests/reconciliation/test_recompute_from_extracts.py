@@ -5,11 +5,15 @@ clean, 574 with defects (bad records, rejected, late, re-delivered and repeated 
 first ingest takes what landed; then the corrected and repeated deliveries of
 ``landing_redelivery/`` land and ``jingfen run`` ingests them and builds and publishes.
 
-The recomputation (``recompute.py``) reads only copies of the landed files, taken before each
-ingest, and applies indicators.md literally in plain Python. From the published copy it takes
-only what interfaces.md §5 says is published about rejections — which deliveries were rejected
-(``ops.load_log``) and which records (``ops.rejected_records``, file name and line number) — so
-the promise "every record loaded or recorded as rejected" is checked end to end too.
+The recomputation reads only copies of the landed files, taken before each ingest, and nothing
+the product wrote. It decides by itself, by interfaces.md §1–4, which deliveries are loaded,
+replaced, skipped or rejected and which records are bad (``rejections.py``); test_rejections.py
+holds the published ``ops.load_log`` and ``ops.rejected_records`` to those verdicts and the
+verdicts to the generator's defects manifest, so "every record loaded or recorded as rejected"
+is checked end to end. It then applies indicators.md literally in plain Python to the records
+the verdicts load: this module checks the monthly KPI, finance, value and group tables
+(``recompute.py``), test_usage_tables.py and test_user_tables.py the dashboards' traffic,
+segment, VIP and re-entry tables (``recompute_usage.py``, ``recompute_users.py``).
 
 Comparison: counts and DECIMAL yuan exactly; ratios, minutes and MB exactly after rounding the
 exact fraction half away from zero to the scale of the published column (churn_rate and
