@@ -131,8 +131,9 @@ def judge_delivery(
         return Verdict(batch, file_name, REJECTED, None, reason=BAD_NAME), None
     expected_count = int(check[2])
     if int(check[1]) != len(data):
-        # The product records no record_count for a check file that does not describe its data
-        # file (the contract leaves the count of an unverified delivery open).
+        # The contract does not say what record_count a rejected delivery logs. The product
+        # logs the check file's elsewhere, but none (and 0 rejected) when the size disagrees,
+        # trusting no field of that check file; this follows it.
         return Verdict(batch, file_name, REJECTED, None, reason=SIZE), None
     if data == loaded:
         return Verdict(batch, file_name, SKIPPED, expected_count), None
