@@ -171,5 +171,5 @@ def test_no_password_left_by_a_killed_run(tmp_path):
     assert ops_rows(settings, "SELECT count(*) FROM pending_moves") == [(0,)]
     _no_password_under(settings.home)
     (lake_file,) = settings.lake.glob("user/**/USER_571_202601_001.parquet")
-    assert duckdb.sql(f"SELECT count(*) FROM '{lake_file}'").fetchone() == (30_000,)
+    assert duckdb.sql(f"SELECT count(*) FROM '{lake_file}'").fetchall() == [(30_000,)]
     shutil.rmtree(settings.home)

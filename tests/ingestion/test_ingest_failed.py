@@ -75,7 +75,7 @@ def test_jingfen_ingest_exits_non_zero_on_a_failed_delivery(settings, monkeypatc
         "jingfen ingest: 2 deliveries failed for a reason that is not their content "
         "(VOICE_571_20261001_001.AVL: out of memory under JINGFEN_MEMORY_LIMIT=1MB: raise "
         "JINGFEN_MEMORY_LIMIT or free memory, then ingest again; the delivery stays in landing "
-        "for the next run); they stay in landing: fix the cause and run jingfen ingest again\n"
+        "for the next run): fix the cause and run jingfen ingest again\n"
     )
     assert "2 deliveries: 0 loaded, 0 replaced, 0 skipped, 0 rejected, 2 failed;" in captured.out
     assert len(_landing(settings)) == 4
@@ -94,8 +94,7 @@ def test_jingfen_ingest_exits_non_zero_on_a_failed_delivery(settings, monkeypatc
         ),
         (
             PermissionError(errno.EACCES, "Permission denied", "/x/lake/voice"),
-            "permission denied on /x/lake/voice: fix its permissions, then ingest again; "
-            + STAYS,
+            "permission denied on /x/lake/voice: fix its permissions, then ingest again; " + STAYS,
         ),
         (
             OSError(errno.EIO, "Input/output error", "/x/lake/voice"),
@@ -172,9 +171,8 @@ def test_an_interruption_is_recorded_then_raised(settings, monkeypatch):
 
 
 def test_sigterm_stops_jingfen_ingest_cleanly_and_the_next_run_finishes(settings):
-    rows = [voice_row(i) for i in range(1, 20_001)]
     for seq in range(1, 9):
-        land(settings, "VOICE", rows, seq=seq)
+        land(settings, "VOICE", [voice_row(seq * 100_000 + i) for i in range(20_000)], seq=seq)
     env = {**os.environ, "JINGFEN_HOME": str(settings.home)}
     run = subprocess.Popen(
         [sys.executable, "-m", "jingfen.cli", "ingest"], env=env, stdout=subprocess.PIPE,
@@ -205,12 +203,13 @@ def test_sigterm_stops_jingfen_ingest_cleanly_and_the_next_run_finishes(settings
 
 
 def _materialize_voice(settings, memory_limit: str):
+    """The VOICE lake asset for 20261001 through Dagster, as `jingfen run` would run it."""
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("data_date", ["20261001"])
     (voice,) = [a for a in lake_assets if a.key.path == ["lake", "voice"]]
     os.environ["JINGFEN_MEMORY_LIMIT"] = memory_limit
     try:
-        return instance, materialize(
+        return materialize(
             [voice], partition_key="20261001", instance=instance, raise_on_error=False,
             resources={"home": JingfenHome(home=str(settings.home))},
         )  # fmt: skip
@@ -221,7 +220,7 @@ def _materialize_voice(settings, memory_limit: str):
 def test_the_dagster_asset_fails_after_recording_and_is_not_retried(settings):
     land(settings, "VOICE", [voice_row(i) for i in range(1, 201)])
 
-    instance, result = _materialize_voice(settings, "1MB")
+    result = _materialize_voice(settings, "1MB")
 
     assert not result.success
     (failure,) = [e for e in result.all_events if e.event_type is DagsterEventType.STEP_FAILURE]
@@ -235,6 +234,6 @@ def test_the_dagster_asset_fails_after_recording_and_is_not_retried(settings):
     assert retries == []
     assert [row[1] for row in _log(settings)] == ["FAILED"]
 
-    _, result = _materialize_voice(settings, "1GB")
+    result = _materialize_voice(settings, "1GB")
     assert result.success
     assert [row[1] for row in _log(settings)] == ["FAILED", "LOADED"]
