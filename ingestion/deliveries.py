@@ -232,6 +232,16 @@ def scan_landing(landing: Path) -> Landing:
     return found
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit also takes fullwidth ５ and superscript ²."""
+    return text.isascii() and text.isdigit()
+
+
+def _count(text: str) -> bool:
+    # far below BIGINT, so that the parser's line numbers and ranges never overflow
+    return _digits(text) and int(text) < 2**62
+
+
 def read_check_file(delivery: Delivery) -> CheckFile:
     """Parse and verify the check file against the landed data file (everything but the count)."""
     check_name = delivery.check_path.name
@@ -252,16 +262,16 @@ def read_check_file(delivery: Delivery) -> CheckFile:
             f"({'|'.join(CHECK_FIELDS)})"
         )
     file_name, byte_size, record_count, data_date, created_at, encoding = values
-    if not (byte_size.isdigit() and record_count.isdigit()):
+    if not (_count(byte_size) and _count(record_count)):
         raise DeliveryRejected(
             f"check file {check_name}: byte_size {byte_size!r} and record_count "
-            f"{record_count!r} must be whole numbers"
+            f"{record_count!r} must be whole numbers in ASCII digits (below 2^62)"
         )
     if encoding.upper() not in ENCODINGS:
         raise DeliveryRejected(
             f"check file {check_name} declares encoding {encoding!r}; UTF-8 or GBK is expected"
         )
-    if len(created_at) != 14 or not created_at.isdigit():
+    if len(created_at) != 14 or not _digits(created_at):
         raise DeliveryRejected(
             f"check file {check_name}: created_at {created_at!r} is not YYYYMMDDHHMMSS"
         )

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -188,6 +189,11 @@ def ingest_landing(settings: Settings, progress: Progress | None = print) -> Ing
 
 
 def _landing(settings: Settings) -> Path:
+    if settings.landing.exists() and not settings.landing.is_dir():
+        raise JingfenError(
+            f"the landing folder {settings.landing} is a file, not a folder: move it away and "
+            "create the folder, or set JINGFEN_HOME to the right home"
+        )
     if not settings.landing.is_dir():
         raise JingfenError(
             f"the landing folder {settings.landing} does not exist: create it and put the "
@@ -231,14 +237,14 @@ class IngestSession:
             stack.callback(self._close_parser)
             with _run_level_errors(self.settings, "the moves a killed run left"):
                 self._recover()
-            stack.callback(self._finish)
+            stack.push(self._finish)
             self._stack = stack.pop_all()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         assert self._stack is not None
         stack, self._stack = self._stack, None
-        stack.close()
+        stack.__exit__(*exc_info)  # not close(): _finish must see how the run ended
 
     # -- the public units -------------------------------------------------------------------
 
@@ -333,10 +339,14 @@ class IngestSession:
         lake.remove_leftovers(self.settings.lake)
         shutil.rmtree(work_dir(self.settings), ignore_errors=True)
 
-    def _finish(self) -> None:
-        """Clear the journal of moves carried out (one short transaction per run, not per file)."""
+    def _finish(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        """Clear the journal of moves carried out (one short transaction per run, not per file).
+
+        A run stopped by an error keeps it: a move may have failed after its commit, and the
+        next run carries the journal out again (done moves are skipped)."""
         self._sync_moves()
-        self.ops.clear_moves()
+        if exc_type is None:
+            self.ops.clear_moves()
 
     def _sync_moves(self) -> None:
         for folder in sorted(self._moved_into):

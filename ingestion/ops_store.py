@@ -115,9 +115,15 @@ def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
             con = duckdb.connect(str(settings.ops_db))
             break
         except duckdb.IOException as err:
-            locked = "lock" in str(err).lower()
-            if not locked or time.monotonic() > deadline:
-                raise (LoadLogBusy if locked else JingfenError)(
+            if "lock" not in str(err).lower():
+                raise JingfenError(
+                    f"cannot open the load log {settings.ops_db} "
+                    f"({str(err).splitlines()[0].removeprefix('IO Error: ')}): move it away "
+                    "(a new one is created) or restore it from a backup, and run jingfen "
+                    "ingest again"
+                ) from err
+            if time.monotonic() > deadline:
+                raise LoadLogBusy(
                     f"cannot open the load log {settings.ops_db}: {err}. Close whatever holds "
                     "it (DuckDB allows one writer) and run jingfen ingest again"
                 ) from err

@@ -29,6 +29,14 @@ def _bad(variable: str, value: str, accepted: str) -> SettingError:
     return SettingError(f"{variable} is {value!r}: {accepted}")
 
 
+def _home(value: str) -> Path:
+    if not value.strip():  # the current folder as home by accident: its landing/, lake/, …
+        raise _bad(
+            "JINGFEN_HOME", value, "give the home folder's path, or unset it for ./jingfen-home"
+        )
+    return Path(value).expanduser().resolve()
+
+
 def _memory_limit(value: str) -> str:
     match = _SIZE.fullmatch(value.strip())
     if match is None or float(match[1]) == 0:
@@ -76,7 +84,7 @@ class Settings:
         SettingError naming the variable, the value and the accepted form."""
         env = os.environ if environ is None else environ
         return cls(
-            home=Path(env.get("JINGFEN_HOME", DEFAULT_HOME)).expanduser().resolve(),
+            home=_home(env.get("JINGFEN_HOME", DEFAULT_HOME)),
             memory_limit=_memory_limit(env.get("JINGFEN_MEMORY_LIMIT", cls.memory_limit)),
             threads=_threads(env.get("JINGFEN_THREADS", str(cls.threads))),
             reject_threshold=_share(env.get("JINGFEN_REJECT_THRESHOLD", str(cls.reject_threshold))),

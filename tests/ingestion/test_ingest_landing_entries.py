@@ -11,7 +11,7 @@ import pytest
 
 from ingestion.ingest import ingest_landing, list_ready_deliveries
 from jingfen.cli import main
-from tests.ingestion.deliveries import land, ops_rows, write_check
+from tests.ingestion.deliveries import land, ops_rows, voice_row, write_check
 
 
 def _log(settings) -> list[tuple]:
@@ -202,3 +202,79 @@ def test_a_home_that_is_a_file_is_one_sentence(tmp_path, monkeypatch, capsys):
         f"jingfen ingest: the landing folder {home / 'landing'} does not exist: create it and "
         "put the deliveries there, or set JINGFEN_HOME to the right home\n"
     )
+
+
+@pytest.mark.parametrize("record_count", ["²", "１", "99999999999999999999999"])
+def test_check_file_counts_are_ascii_digits_within_range(settings, record_count):
+    data = land(settings, "VOICE", [voice_row(1)])
+    size = data.stat().st_size
+    (settings.landing / "VOICE_571_20261001_001.CHK").write_text(
+        f"{data.name}|{size}|{record_count}|20261001|20261002010000|\n"
+    )
+
+    (outcome,) = ingest_landing(settings, progress=None).outcomes
+
+    assert (outcome.status, outcome.reason) == (
+        "REJECTED",
+        f"check file VOICE_571_20261001_001.CHK: byte_size '{size}' and "
+        f"record_count '{record_count}' must be whole numbers in ASCII digits (below 2^62)",
+    )
+
+
+def test_landing_that_is_a_file_is_one_sentence(tmp_path, monkeypatch, capsys):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "landing").write_text("oops")
+    monkeypatch.setenv("JINGFEN_HOME", str(home))
+
+    assert main(["ingest"]) == 1
+
+    assert capsys.readouterr().err == (
+        f"jingfen ingest: the landing folder {home / 'landing'} is a file, not a folder: move "
+        "it away and create the folder, or set JINGFEN_HOME to the right home\n"
+    )
+
+
+def test_an_empty_home_variable_is_refused(monkeypatch, capsys):
+    monkeypatch.setenv("JINGFEN_HOME", "")
+
+    assert main(["ingest"]) == 2
+
+    assert capsys.readouterr().err == (
+        "jingfen ingest: JINGFEN_HOME is '': give the home folder's path, or unset it for "
+        "./jingfen-home\n"
+    )
+
+
+def test_a_load_log_that_is_not_duckdb_is_one_sentence(settings, capsys):
+    land(settings, "VOICE", [voice_row(1)])
+    settings.ops_db.write_text("garbage")
+
+    assert main(["ingest"]) == 1
+
+    assert capsys.readouterr().err == (
+        f"jingfen ingest: cannot open the load log {settings.ops_db} (The file "
+        f'"{settings.ops_db}" exists, but it is not a valid DuckDB database file!): move it '
+        "away (a new one is created) or restore it from a backup, and run jingfen ingest again\n"
+    )
+
+
+def test_a_move_that_failed_after_its_commit_is_finished_by_the_next_run(settings, capsys):
+    land(settings, "VOICE", [voice_row(1)])
+    archive = settings.home / "archive"
+    archive.write_text("a file where the archive folder belongs")
+
+    assert main(["ingest"]) == 1
+    assert capsys.readouterr().err == (
+        f"jingfen ingest: VOICE_571_20261001_001.AVL: cannot read or write {archive} (File "
+        "exists): fix that, then ingest again; the delivery stays in landing for the next run\n"
+    )
+    archive.unlink()
+    assert main(["ingest"]) == 0
+
+    assert ops_rows(settings, "SELECT status FROM load_log") == [("LOADED",)]
+    assert sorted(p.name for p in archive.iterdir()) == [
+        "VOICE_571_20261001_001.AVL",
+        "VOICE_571_20261001_001.CHK",
+    ]
+    assert list(settings.landing.iterdir()) == []
