@@ -10,6 +10,7 @@ import dataclasses
 import gzip
 import hashlib
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.blanking import blank_copy
+from ingestion.contract import INTERFACES
 from ingestion.ingest import archive_dir, ingest_landing
+from ingestion.parse import redact
 from jingfen.settings import Settings
 from tests.ingestion.deliveries import PASSWORD, land, ops_rows, user_row, write_check
 
@@ -173,3 +177,31 @@ def test_no_password_left_by_a_killed_run(tmp_path):
     (lake_file,) = settings.lake.glob("user/**/USER_571_202601_001.parquet")
     assert duckdb.sql(f"SELECT count(*) FROM '{lake_file}'").fetchall() == [(30_000,)]
     shutil.rmtree(settings.home)
+
+
+def test_the_fast_blanking_is_the_parsers_rule_line_by_line(tmp_path):
+    """Every odd line the vectorised copy meets, against parse.redact applied line by line."""
+    user = INTERFACES["USER"]
+    good = "|".join(user_row(1))
+    lines = [
+        good, good + "\r", "|".join(user_row(2)[:-1]) + "|", "|".join(user_row(2)[:-1]) + "|\r",
+        "|".join(user_row(3)[:-1]) + "|\rX", good + "|extra", good + "||", good[:40], "", "\r",
+        "no pipes at all", "|" * 11, "|" * 30, "a|b\r|c", PASSWORD,
+    ]  # fmt: skip
+    rng = random.Random(7)
+    lines += ["|".join(rng.choice(["", "x", "pw", "\r", "東"]) for _ in range(rng.randint(1, 15)))
+              for _ in range(2000)]  # fmt: skip
+    for ending in ("", "\n"):
+        source = tmp_path / f"USER{len(ending)}.AVL"
+        source.write_bytes(("\n".join(lines) + ending).encode())
+        blanked = blank_copy(user, source, tmp_path / "kept", "utf-8", False, tmp_path / "parse")
+
+        expected = "\n".join(
+            redact(user, line[:-1]) + "\r" if line.endswith("\r") else redact(user, line)
+            for line in lines
+        )
+        assert (tmp_path / "kept").read_bytes() == (expected + ending).encode()
+        assert blanked.line_count == len(lines)
+        parsed = (tmp_path / "parse").read_bytes().decode().split("\n")[: len(lines)]
+        assert [line.count("|") for line in parsed] == [line.count("|") for line in lines]
+        assert PASSWORD not in "\n".join(parsed)
