@@ -2,7 +2,7 @@
 service_password): every delivered byte except the password field, blanked on each line.
 
 The copy keeps the delivery's compression, encoding and line endings; which fields are blanked
-on a line with a wrong field count is the parser's rule (``parse.blank_secrets``). It is written
+on a line with a wrong field count is the parser's rule (``parse.secret_slots``). It is written
 next to the work files, fsynced, and moved into archive or quarantine by the journal of moves
 (``ops_store``), which then deletes the plaintext original from landing.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import hashlib
 import os
 import shutil
 import unicodedata
@@ -25,6 +24,7 @@ import numpy as np
 from ingestion.contract import INTERFACES, FieldType, Interface
 from ingestion.deliveries import DeliveryRejected
 from ingestion.parse import secret_slots
+from ingestion.text import HashingReader
 
 _CHUNK = 4 << 20
 
@@ -50,17 +50,6 @@ def interface_by_name(name: str) -> Interface | None:
         if has_secrets(iface) and shown.startswith(f"{iface.code}_"):
             return iface
     return None
-
-
-class _Hashing:
-    def __init__(self, raw: BinaryIO) -> None:
-        self.raw = raw
-        self.digest = hashlib.sha256()
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.digest.update(data)
-        return data
 
 
 _HIDDEN = b"*"  # what the parse copy holds in place of a non-empty blanked field
@@ -134,7 +123,7 @@ def blank_copy(
     out.parent.mkdir(parents=True, exist_ok=True)
     lines = 0
     with contextlib.ExitStack() as files:
-        hashing = _Hashing(files.enter_context(open(source, "rb")))
+        hashing = HashingReader(files.enter_context(open(source, "rb")))
         raw_out = files.enter_context(open(out, "wb"))
         parsed = files.enter_context(open(parse_copy, "wb")) if parse_copy else None
         reader: BinaryIO = gzip.GzipFile(fileobj=hashing) if compressed else hashing  # type: ignore[assignment]
@@ -177,8 +166,7 @@ def blank_copy(
         finally:
             if compressed:
                 writer.close()
-        while hashing.read(_CHUNK):  # bytes past the gzip stream count for the hash too
-            pass
+        hashing.drain()  # bytes past the gzip stream count for the hash too
         raw_out.flush()
         os.fsync(raw_out.fileno())
     shutil.copymode(source, out)

@@ -31,7 +31,7 @@ class Text:
     temporary: bool  # a work file to delete after parsing
 
 
-class _HashingReader:
+class HashingReader:
     """File wrapper that hashes every byte read through it (the gzip module reads through it)."""
 
     def __init__(self, raw: BinaryIO) -> None:
@@ -103,7 +103,7 @@ def rewrite_as_utf8(delivery: Delivery, check: CheckFile, work_dir: Path) -> Tex
         decoder = codecs.getincrementaldecoder(check.codec)(errors="surrogateescape")
     counter = _LineCounter()
     with open(delivery.data_path, "rb") as raw_file, open(out_path, "wb") as out:
-        hashing = _HashingReader(raw_file)
+        hashing = HashingReader(raw_file)
         source: BinaryIO = gzip.GzipFile(fileobj=hashing) if delivery.compressed else hashing  # type: ignore[arg-type]
         try:
             while chunk := source.read(_CHUNK):
