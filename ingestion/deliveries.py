@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +22,6 @@ from ingestion.contract import (
     Interface,
     Period,
 )
-from jingfen.errors import JingfenError
 
 # Encodings a check file may declare, mapped to the Python codec that decodes them. GBK is read
 # with GB18030, its superset, so a rare name character outside GBK still decodes (an extension).
@@ -34,6 +36,12 @@ ENCODINGS = {
 
 # Upload tools write under a temporary name and rename when done: those files are not ours yet.
 _IN_PROGRESS_SUFFIXES = (".tmp", ".part", ".filepart", ".partial")
+
+# The contract's patterns, but \d only for ASCII digits (Python's \d also takes fullwidth ５) and
+# matched in full (``$`` alone lets a name end in a newline).
+_DATA_NAME = re.compile(DATA_FILE_RE.pattern, re.ASCII)
+_CHECK_NAME = re.compile(CHECK_FILE_RE.pattern, re.ASCII)
+_DELIVERY_ENDINGS = (".AVL", ".AVL.GZ", ".CHK")
 
 
 class DeliveryRejected(Exception):
@@ -97,6 +105,7 @@ class Unrecognised:
     province: str | None = None
     data_date: str | None = None
     seq: str | None = None
+    regular: bool = True  # False: a link, folder or special file, moved but never read
 
 
 @dataclass
@@ -121,6 +130,48 @@ def name_problem(iface: str, data_date: str) -> str | None:
     return None
 
 
+def _refused_entry(path: Path) -> Unrecognised | None:
+    """A landed entry that is not a regular file: never opened, never followed, refused.
+
+    Folders are refused only when named like a delivery file: others (``lost+found`` on a
+    mount point, an operator's own folder) are not deliveries and are left alone.
+    """
+    name = path.name
+    mode = path.lstat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        why = (
+            "is a symbolic link: landing takes regular files only and never follows a link; the "
+            "link itself was moved to quarantine, deliver the file itself"
+        )
+    elif stat.S_ISDIR(mode):
+        if not unicodedata.normalize("NFKC", name).upper().endswith(_DELIVERY_ENDINGS):
+            return None
+        why = (
+            "is a folder, not a file: deliveries are files laid flat in landing; it was moved "
+            "to quarantine"
+        )
+    else:
+        why = (
+            "is not a regular file (a named pipe, socket or device): landing takes regular "
+            "files only; it was moved to quarantine"
+        )
+    return Unrecognised(path, f"{name} {why}", regular=False)
+
+
+def _unfit_name(name: str) -> str:
+    pattern = "{IFACE}_{PROV}_{DATADATE}_{SEQ}.AVL, .AVL.gz or .CHK"
+    ascii_form = unicodedata.normalize("NFKC", name)
+    fits = _DATA_NAME.fullmatch(ascii_form) or _CHECK_NAME.fullmatch(ascii_form)
+    if not name.isascii() and fits:
+        return (
+            f"{name} fits no interface file name: it holds non-ASCII characters where the name "
+            f"has ASCII letters and digits (fullwidth digits?); deliver it as {ascii_form}"
+        )
+    return f"{name} fits no interface file name ({pattern})"
+
+
 def scan_landing(landing: Path) -> Landing:
     """Sort the landing folder into ready deliveries, waiting data files and unrecognised files."""
     data: dict[str, list[Path]] = {}
@@ -128,17 +179,20 @@ def scan_landing(landing: Path) -> Landing:
     found = Landing()
     for path in sorted(landing.iterdir()):
         name = path.name
-        if name.startswith(".") or name.endswith(_IN_PROGRESS_SUFFIXES) or not path.is_file():
+        if name.startswith(".") or name.endswith(_IN_PROGRESS_SUFFIXES):
             continue
-        match = DATA_FILE_RE.match(name) or CHECK_FILE_RE.match(name)
+        try:
+            refused = _refused_entry(path)
+        except FileNotFoundError:  # gone since the listing
+            continue
+        if refused is not None:
+            found.unrecognised.append(refused)
+            continue
+        if not path.is_file():
+            continue
+        match = _DATA_NAME.fullmatch(name) or _CHECK_NAME.fullmatch(name)
         if match is None:
-            found.unrecognised.append(
-                Unrecognised(
-                    path,
-                    f"{name} fits no interface file name ({{IFACE}}_{{PROV}}_"
-                    "{DATADATE}_{SEQ}.AVL, .AVL.gz or .CHK)",
-                )
-            )
+            found.unrecognised.append(Unrecognised(path, _unfit_name(name)))
             continue
         key = "{iface}_{province}_{data_date}_{seq}".format(**match.groupdict())
         problem = name_problem(match["iface"], match["data_date"])
@@ -178,10 +232,20 @@ def scan_landing(landing: Path) -> Landing:
     return found
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit also takes fullwidth ５ and superscript ²."""
+    return text.isascii() and text.isdigit()
+
+
+def _count(text: str) -> bool:
+    # far below BIGINT, so that the parser's line numbers and ranges never overflow
+    return _digits(text) and int(text) < 2**62
+
+
 def read_check_file(delivery: Delivery) -> CheckFile:
     """Parse and verify the check file against the landed data file (everything but the count)."""
     check_name = delivery.check_path.name
-    raw = read_bytes_or_fail(delivery.check_path)
+    raw = delivery.check_path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -198,16 +262,16 @@ def read_check_file(delivery: Delivery) -> CheckFile:
             f"({'|'.join(CHECK_FIELDS)})"
         )
     file_name, byte_size, record_count, data_date, created_at, encoding = values
-    if not (byte_size.isdigit() and record_count.isdigit()):
+    if not (_count(byte_size) and _count(record_count)):
         raise DeliveryRejected(
             f"check file {check_name}: byte_size {byte_size!r} and record_count "
-            f"{record_count!r} must be whole numbers"
+            f"{record_count!r} must be whole numbers in ASCII digits (below 2^62)"
         )
     if encoding.upper() not in ENCODINGS:
         raise DeliveryRejected(
             f"check file {check_name} declares encoding {encoding!r}; UTF-8 or GBK is expected"
         )
-    if len(created_at) != 14 or not created_at.isdigit():
+    if len(created_at) != 14 or not _digits(created_at):
         raise DeliveryRejected(
             f"check file {check_name}: created_at {created_at!r} is not YYYYMMDDHHMMSS"
         )
@@ -233,17 +297,3 @@ def read_check_file(delivery: Delivery) -> CheckFile:
             f"bytes, its check file says {check.byte_size} (incomplete or altered transfer?)"
         )
     return check
-
-
-def unreadable(path: Path, err: OSError) -> JingfenError:
-    return JingfenError(
-        f"cannot read {path} ({err.strerror or err}): fix its permissions or remove it from "
-        "landing, then run jingfen ingest again"
-    )
-
-
-def read_bytes_or_fail(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise unreadable(path, err) from err

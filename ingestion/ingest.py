@@ -3,25 +3,29 @@
 Per delivery: verify the check file, hash the data file (same content as the version in the lake:
 SKIPPED), parse and validate it in DuckDB, write its lake file atomically, then commit its outcome
 together with the moves of its landed files (to ``archive`` when loaded or skipped, to
-``quarantine`` when rejected), and carry the moves out. See ingestion/README.md.
+``quarantine`` when rejected), and carry the moves out. A delivery that holds credentials goes
+there as its blanked copy. A failure that is not the delivery's fault (memory, disk, permission,
+interruption) is logged FAILED and leaves it in landing. See ingestion/README.md.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
+import os
 import shutil
+import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from ingestion import lake, ops_store, parse
+from ingestion import blanking, failures, lake, ops_store, parse
 from ingestion.deliveries import (
     CheckFile,
     Delivery,
@@ -38,6 +42,7 @@ from jingfen.settings import Settings
 Progress = Callable[[str], object]
 
 LOADED, SKIPPED, REPLACED, REJECTED = "LOADED", "SKIPPED", "REPLACED", "REJECTED"
+FAILED = "FAILED"  # not the delivery's fault; it stays in landing
 _REASON_SAMPLE = 20  # record-level reasons copied into a quarantined delivery's reason file
 _HASH_IN_THREAD_BYTES = 8 << 20  # smaller files are hashed before parsing: a thread costs more
 
@@ -56,12 +61,11 @@ class DeliveryOutcome:
     reason: str | None
     lake_path: Path | None
     duration_ms: int
+    retry: bool = False  # FAILED: might trying again in a moment help (an I/O error)
 
     def describe(self) -> str:
-        if self.status == REJECTED:
-            return f"{self.file_name}: REJECTED ({self.reason})"
-        if self.status == SKIPPED:
-            return f"{self.file_name}: SKIPPED ({self.reason})"
+        if self.status in (REJECTED, SKIPPED, FAILED):
+            return f"{self.file_name}: {self.status} ({self.reason})"
         rejected = f", {self.rejected_count} rejected" if self.rejected_count else ""
         return (
             f"{self.file_name}: {self.status} {self.loaded_count} of {self.record_count} "
@@ -79,20 +83,39 @@ class IngestSummary:
 
     def describe(self) -> str:
         counts = Counter(o.status for o in self.outcomes)
+        failed = f", {counts[FAILED]} failed" if counts[FAILED] else ""
         lines = [
             f"{len(self.outcomes)} deliveries: {counts[LOADED]} loaded, {counts[REPLACED]} "
-            f"replaced, {counts[SKIPPED]} skipped, {counts[REJECTED]} rejected; "
+            f"replaced, {counts[SKIPPED]} skipped, {counts[REJECTED]} rejected{failed}; "
             f"{sum(o.loaded_count for o in self.outcomes)} records loaded, "
             f"{sum(o.rejected_count for o in self.outcomes if o.status != REJECTED)} "
             "records rejected"
         ]
         lines += [f"  rejected: {o.file_name}: {o.reason}" for o in self.by_status(REJECTED)]
+        lines += [f"  failed: {o.file_name}: {o.reason}" for o in self.by_status(FAILED)]
         if self.waiting:
             lines.append(
                 f"{len(self.waiting)} data files wait for their check file: "
                 + ", ".join(self.waiting)
             )
         return "\n".join(lines)
+
+    def failure(self) -> str | None:
+        """What the command line says when a delivery FAILED (it then exits non-zero)."""
+        failed = self.by_status(FAILED)
+        if not failed:
+            return None
+        return f"{describe_failures(failed)}: fix the cause and run jingfen ingest again"
+
+
+def describe_failures(failed: list[DeliveryOutcome], of: str = "") -> str:
+    """``2 deliveries{of} failed for a reason that is not their content (first: its cause)``."""
+    first = failed[0]
+    many = len(failed) > 1
+    return (
+        f"{len(failed)} {'deliveries' if many else 'delivery'}{of} failed for a reason that is "
+        f"not {'their' if many else 'its'} content ({first.file_name}: {first.reason})"
+    )
 
 
 def archive_dir(settings: Settings) -> Path:
@@ -166,6 +189,11 @@ def ingest_landing(settings: Settings, progress: Progress | None = print) -> Ing
 
 
 def _landing(settings: Settings) -> Path:
+    if settings.landing.exists() and not settings.landing.is_dir():
+        raise JingfenError(
+            f"the landing folder {settings.landing} is a file, not a folder: move it away and "
+            "create the folder, or set JINGFEN_HOME to the right home"
+        )
     if not settings.landing.is_dir():
         raise JingfenError(
             f"the landing folder {settings.landing} does not exist: create it and put the "
@@ -199,21 +227,24 @@ class IngestSession:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._versions: Versions | None = None
         self._moved_into: set[Path] = set()
+        self.commits = 0  # outcomes committed: tells an interruption before a commit from after
 
     def __enter__(self) -> IngestSession:
         with contextlib.ExitStack() as stack:
+            stack.enter_context(_sigterm_interrupts())
             stack.enter_context(ingest_lock(self.settings, self._progress))
             stack.callback(self.ops.close)
             stack.callback(self._close_parser)
-            self._recover()
-            stack.callback(self._finish)
+            with _run_level_errors(self.settings, "the moves a killed run left"):
+                self._recover()
+            stack.push(self._finish)
             self._stack = stack.pop_all()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         assert self._stack is not None
         stack, self._stack = self._stack, None
-        stack.close()
+        stack.__exit__(*exc_info)  # not close(): _finish must see how the run ended
 
     # -- the public units -------------------------------------------------------------------
 
@@ -228,10 +259,15 @@ class IngestSession:
         return _ingest(self, delivery)
 
     def quarantine(self, unknown: Unrecognised) -> DeliveryOutcome:
-        """Quarantine a landed file whose name fits no interface."""
+        """Quarantine a landed file whose name fits no interface (or a link, folder, pipe)."""
         assert self._stack is not None, "use IngestSession as a context manager"
-        with _plain_errors(self.settings, unknown.path.name):
-            return _quarantine_unrecognised_file(self, unknown)
+        timer = _Timer()
+        who = _Identity(
+            unknown.path.name, unknown.iface, unknown.province, unknown.data_date, unknown.seq
+        )
+        return _failing_safely(
+            self, who, lambda: _quarantine_unrecognised_file(self, unknown, timer), timer
+        )
 
     # -- shared resources -------------------------------------------------------------------
 
@@ -249,6 +285,10 @@ class IngestSession:
             parse.reset(self._con)
         return self._con
 
+    def drop_parser(self) -> None:
+        """Forget the parse connection (after a failure it may be in any state)."""
+        self._close_parser()
+
     def _close_parser(self) -> None:
         if self._con is not None:
             con, self._con = self._con, None
@@ -261,32 +301,52 @@ class IngestSession:
         rejects: list[parse.RejectedRecord] | None = None,
         replaces_names: tuple[str, ...] = (),
     ) -> None:
-        """Commit the outcome with its moves, then carry the moves out."""
-        self.ops.record(entry, moves, rejects, replaces_names)
-        self._carry_out(moves)
+        """Commit the outcome with its moves, then carry the moves out.
+
+        SIGINT and SIGTERM wait until both are done: an interruption then comes after a
+        committed outcome (``commits`` tells), never between the commit and its moves."""
+        with _signals_deferred():
+            self.ops.record(entry, moves, rejects, replaces_names)
+            self.commits += 1
+            self._carry_out(moves)
 
     def _carry_out(self, moves: list[ops_store.Move]) -> None:
         """Move landed files as committed in pending_moves; the journal is cleared once per run,
-        after the folders moved into have been synced."""
+        after the folders moved into have been synced. Each step can be done again after a
+        kill: a blanked copy is put in place before its plaintext original is deleted."""
         for move in moves:
-            if move.source.exists():
+            if move.via is not None and os.path.lexists(move.via):
+                assert move.target is not None
+                lake.move(move.via, move.target)
+                self._moved_into.update((move.via.parent, move.target.parent))
+            if not os.path.lexists(move.source):  # lexists: a dangling link is still there
+                continue
+            if move.via is not None or move.target is None:
+                move.source.unlink()
+            else:
                 lake.move(move.source, move.target)
-                self._moved_into.update((move.source.parent, move.target.parent))
+                self._moved_into.add(move.target.parent)
+            self._moved_into.add(move.source.parent)
 
     def _recover(self) -> None:
-        """Finish what a killed run committed but did not complete; drop its temporary files."""
-        lake.remove_leftovers(self.settings.lake)
-        shutil.rmtree(work_dir(self.settings), ignore_errors=True)
+        """Finish what a killed run committed but did not complete; then drop its temporary
+        files (the work folder holds the blanked copies the journal may still move)."""
         moves = self.ops.pending_moves()
         self._carry_out(moves)
         if moves:
             self._sync_moves()
             self.ops.clear_moves()
+        lake.remove_leftovers(self.settings.lake)
+        shutil.rmtree(work_dir(self.settings), ignore_errors=True)
 
-    def _finish(self) -> None:
-        """Clear the journal of moves carried out (one short transaction per run, not per file)."""
+    def _finish(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        """Clear the journal of moves carried out (one short transaction per run, not per file).
+
+        A run stopped by an error keeps it: a move may have failed after its commit, and the
+        next run carries the journal out again (done moves are skipped)."""
         self._sync_moves()
-        self.ops.clear_moves()
+        if exc_type is None:
+            self.ops.clear_moves()
 
     def _sync_moves(self) -> None:
         for folder in sorted(self._moved_into):
@@ -303,48 +363,105 @@ class _Timer:
         return self.started_at, dt.datetime.now(), int((time.monotonic() - self._start) * 1000)
 
 
-def _ingest(session: IngestSession, delivery: Delivery) -> DeliveryOutcome:
-    settings = session.settings
-    timer = _Timer()
+@dataclass
+class _Identity:
+    """What a FAILED row says about the entry that failed (``check`` once it has been read)."""
+
+    file_name: str
+    iface: str | None
+    province: str | None
+    data_date: str | None
+    seq: str | None
+    check_file_name: str | None = None
     check: CheckFile | None = None
-    sha256: str | None = None
-    with _plain_errors(settings, delivery.file_name):
+
+
+def _ingest(session: IngestSession, delivery: Delivery) -> DeliveryOutcome:
+    timer = _Timer()
+    who = _Identity(
+        delivery.file_name, delivery.iface, delivery.province, delivery.data_date, delivery.seq,
+        delivery.check_path.name,
+    )  # fmt: skip
+
+    def attempt() -> DeliveryOutcome:
         try:
-            check = read_check_file(delivery)
-            return _load(session, delivery, check, timer)
+            who.check = read_check_file(delivery)
+            return _load(session, delivery, who.check, timer)
         except DeliveryRejected as rejected:
-            if delivery.data_path is not None and delivery.data_path.exists():
-                sha256 = sha256_of(delivery.data_path)
             sample = rejected.rejects if isinstance(rejected, _ThresholdExceeded) else []
-            return _reject(session, delivery, check, sha256, str(rejected), sample, timer)
+            return _reject(session, delivery, who.check, str(rejected), sample, timer)
+
+    return _failing_safely(session, who, attempt, timer)
+
+
+def _failing_safely(
+    session: IngestSession, who: _Identity, attempt: Callable[[], DeliveryOutcome], timer: _Timer
+) -> DeliveryOutcome:
+    """Run ``attempt``; a resource failure before its outcome is committed is logged FAILED
+    (an interruption is then raised again), and the entry stays where it is."""
+    commits = session.commits
+    try:
+        return attempt()
+    except BaseException as err:
+        failure = failures.classify(err, session.settings, who.file_name)
+        if failure is None:
+            raise
+        session.drop_parser()
+        if session.commits != commits:  # committed; its moves are in the journal
+            if isinstance(err, Exception):
+                raise JingfenError(f"{who.file_name}: {failure.cause}") from err
+            raise
+        outcome = _fail(session, who, failure, timer)
+        if isinstance(err, Exception):
+            return outcome
+        raise
 
 
 @contextlib.contextmanager
-def _plain_errors(settings: Settings, file_name: str) -> Iterator[None]:
-    """Turn failures of the machine (disk full, permissions) into one sentence for the operator."""
+def _run_level_errors(settings: Settings, what: str) -> Iterator[None]:
+    """A resource failure outside any one delivery: one sentence, and the run stops."""
     try:
         yield
-    except OSError as err:
-        if err.errno == errno.ENOSPC:
-            raise _disk_full(settings, file_name) from err
-        raise JingfenError(
-            f"{err.strerror or err} on {err.filename or file_name} while ingesting {file_name}: "
-            "fix that and run jingfen ingest again"
-        ) from err
-    except duckdb.IOException as err:
-        if "space" in str(err).lower():
-            raise _disk_full(settings, file_name) from err
-        raise JingfenError(
-            f"cannot read or write while ingesting {file_name} ({err}): fix that and run "
-            "jingfen ingest again"
-        ) from err
+    except Exception as err:
+        failure = failures.classify(err, settings, what)
+        if failure is None:
+            raise
+        raise JingfenError(f"{what}: {failure.cause}") from err
 
 
-def _disk_full(settings: Settings, file_name: str) -> JingfenError:
-    return JingfenError(
-        f"the disk is full while ingesting {file_name}: free space under "
-        f"{settings.home} and run jingfen ingest again (nothing half-written was kept)"
-    )
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM would kill the process outright; during a session it interrupts it instead, like
+    Ctrl-C, so that the delivery in progress is logged FAILED. Left alone when someone else
+    handles SIGTERM (Dagster does) or off the main thread."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def interrupt(_signo: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (they are delivered at the end), on the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _load(
@@ -357,7 +474,16 @@ def _load(
     text: Text | None = None
     hashing: dict[str, object] = {}
     hasher: threading.Thread | None = None
-    if needs_rewrite(delivery, check):
+    blanked: blanking.Blanked | None = None
+    commits = session.commits
+    if blanking.has_secrets(delivery.interface):
+        # Parsed from its blanked copy: DuckDB, its spill files and its messages never see a
+        # password; the copy is what archive or quarantine keeps.
+        parse_copy = work_dir(settings) / f"{delivery.stem}.utf8.txt"
+        blanked = _blank(settings, delivery, check, parse_copy)
+        text = Text(parse_copy, blanked.sha256, blanked.line_count, temporary=True)
+        sha256 = text.sha256
+    elif needs_rewrite(delivery, check):
         text = rewrite_as_utf8(delivery, check, work_dir(settings))
         sha256 = text.sha256
     elif current is not None or check.byte_size < _HASH_IN_THREAD_BYTES:
@@ -378,7 +504,7 @@ def _load(
     try:
         # Same content as the loaded version: nothing to do, unless its lake file has been lost.
         if text is not None and text.sha256 == current and final.exists():
-            return _skip(session, delivery, check, text.sha256, timer)
+            return _skip(session, delivery, check, text.sha256, blanked, timer)
         source = text.path if text is not None else delivery.data_path
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp_parquet = lake.temporary_path(final)
@@ -417,9 +543,9 @@ def _load(
                 )
             lake.publish(tmp_parquet, final)
         except duckdb.Error as err:
-            if isinstance(err, duckdb.IOException):
+            if failures.is_resource(err):
                 raise
-            raise DeliveryRejected(f"{delivery.file_name} cannot be parsed: {err}") from err
+            raise DeliveryRejected(parse.unparsable(delivery.file_name, err)) from err
         finally:
             tmp_parquet.unlink(missing_ok=True)
         status = REPLACED if current not in (None, sha256) else LOADED
@@ -431,7 +557,7 @@ def _load(
             started_at, processed_at, duration_ms, delivery.check_path.name,
             check.byte_size, check.encoding or "UTF-8",
         )  # fmt: skip
-        moves = _moves(delivery, archive_dir(settings))
+        moves = _moves(delivery, archive_dir(settings), blanked)
         session.record(
             entry, moves, parsed.rejects,
             replaces_names=(f"{delivery.stem}.AVL", f"{delivery.stem}.AVL.gz"),
@@ -441,6 +567,21 @@ def _load(
     finally:
         if text is not None and text.temporary:
             text.path.unlink(missing_ok=True)
+        if blanked is not None and session.commits == commits:  # else the journal moves it
+            blanked.path.unlink(missing_ok=True)
+
+
+def _blank(
+    settings: Settings, delivery: Delivery, check: CheckFile | None, parse_copy: Path | None = None
+) -> blanking.Blanked:
+    """The delivery's data file with its credentials blanked, in the work folder (and the text
+    to parse, without them, at ``parse_copy``)."""
+    assert delivery.data_path is not None
+    return blanking.blank_copy(
+        delivery.interface, delivery.data_path,
+        work_dir(settings) / f"{delivery.data_path.name}.blanked",
+        check.codec if check else "utf-8", delivery.compressed, parse_copy,
+    )  # fmt: skip
 
 
 def _stage(
@@ -488,12 +629,29 @@ class _ThresholdExceeded(DeliveryRejected):
         self.rejects = rejects
 
 
-def _moves(delivery: Delivery, folder: Path) -> list[ops_store.Move]:
-    return [ops_store.Move(path, folder / path.name) for path in delivery.paths]
+def _moves(
+    delivery: Delivery, folder: Path, blanked: blanking.Blanked | None = None, kept: bool = True
+) -> list[ops_store.Move]:
+    """The journal's moves of a delivery's files into ``folder``: its data file as its blanked
+    copy when there is one; not ``kept``: a data file that could not be blanked is deleted."""
+    moves = []
+    for path in delivery.paths:
+        if path != delivery.data_path or (blanked is None and kept):
+            moves.append(ops_store.Move(path, folder / path.name))
+        elif blanked is not None:
+            moves.append(ops_store.Move(path, folder / path.name, via=blanked.path))
+        else:
+            moves.append(ops_store.Move(path, None))
+    return moves
 
 
 def _skip(
-    session: IngestSession, delivery: Delivery, check: CheckFile, sha256: str, timer: _Timer
+    session: IngestSession,
+    delivery: Delivery,
+    check: CheckFile,
+    sha256: str,
+    blanked: blanking.Blanked | None,
+    timer: _Timer,
 ) -> DeliveryOutcome:
     settings = session.settings
     started_at, processed_at, duration_ms = timer.stop()
@@ -505,46 +663,108 @@ def _skip(
         str(final.relative_to(settings.lake)), started_at, processed_at, duration_ms,
         delivery.check_path.name, check.byte_size, check.encoding or "UTF-8",
     )  # fmt: skip
-    session.record(entry, _moves(delivery, archive_dir(settings)))
+    session.record(entry, _moves(delivery, archive_dir(settings), blanked))
     return _outcome(entry, final)
+
+
+_NOT_KEPT = "; the data file was not kept: its service passwords could not be blanked"
 
 
 def _reject(
     session: IngestSession,
     delivery: Delivery,
     check: CheckFile | None,
-    sha256: str | None,
     reason: str,
     sample: list[parse.RejectedRecord],
     timer: _Timer,
 ) -> DeliveryOutcome:
     settings = session.settings
+    sha256: str | None = None
+    blanked: blanking.Blanked | None = None
+    kept = True
+    if delivery.data_path is not None:
+        if blanking.has_secrets(delivery.interface):
+            try:
+                blanked = _blank(settings, delivery, check)
+                sha256 = blanked.sha256
+            except DeliveryRejected:  # not a readable gzip: no way to find its passwords
+                sha256, kept = sha256_of(delivery.data_path), False
+                reason += _NOT_KEPT
+        else:
+            sha256 = sha256_of(delivery.data_path)
     record_count = check.record_count if check else None
-    _write_reason_file(settings, delivery.stem, reason, sample)
-    started_at, processed_at, duration_ms = timer.stop()
-    entry = ops_store.LogEntry(
-        delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
-        delivery.seq, REJECTED, record_count, 0, record_count or 0, reason, sha256, None,
-        started_at, processed_at, duration_ms, delivery.check_path.name,
-        check.byte_size if check else None, (check.encoding or "UTF-8") if check else None,
-    )  # fmt: skip
-    session.record(entry, _moves(delivery, settings.quarantine))
+    commits = session.commits
+    try:
+        _write_reason_file(settings, delivery.stem, reason, sample)
+        started_at, processed_at, duration_ms = timer.stop()
+        entry = ops_store.LogEntry(
+            delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
+            delivery.seq, REJECTED, record_count, 0, record_count or 0, reason, sha256, None,
+            started_at, processed_at, duration_ms, delivery.check_path.name,
+            check.byte_size if check else None, (check.encoding or "UTF-8") if check else None,
+        )  # fmt: skip
+        session.record(entry, _moves(delivery, settings.quarantine, blanked, kept))
+    finally:
+        if blanked is not None and session.commits == commits:
+            blanked.path.unlink(missing_ok=True)
     return _outcome(entry, None)
 
 
-def _quarantine_unrecognised_file(session: IngestSession, unknown: Unrecognised) -> DeliveryOutcome:
+def _quarantine_unrecognised_file(
+    session: IngestSession, unknown: Unrecognised, timer: _Timer
+) -> DeliveryOutcome:
     settings = session.settings
-    timer = _Timer()
-    sha256 = sha256_of(unknown.path)
-    _write_reason_file(settings, unknown.path.name, unknown.reason, [])
+    name = unknown.path.name
+    target = settings.quarantine / name
+    move = ops_store.Move(unknown.path, target)
+    sha256 = byte_size = None
+    reason = unknown.reason
+    iface = blanking.interface_by_name(name) if unknown.regular else None
+    if unknown.regular:  # a link, folder or pipe is moved unread
+        byte_size = unknown.path.stat().st_size
+        if iface is None:
+            sha256 = sha256_of(unknown.path)
+        else:
+            try:
+                blanked = blanking.blank_copy(
+                    iface, unknown.path, work_dir(settings) / f"{name}.blanked", "utf-8",
+                    name.lower().endswith(".gz"),
+                )  # fmt: skip
+                sha256, move = blanked.sha256, ops_store.Move(unknown.path, target, blanked.path)
+            except DeliveryRejected:
+                sha256, move = sha256_of(unknown.path), ops_store.Move(unknown.path, None)
+                reason += _NOT_KEPT
+    _write_reason_file(settings, name, reason, [])
     started_at, processed_at, duration_ms = timer.stop()
     entry = ops_store.LogEntry(
-        unknown.path.name, unknown.iface, unknown.province, unknown.data_date, unknown.seq,
-        REJECTED, None, 0, 0, unknown.reason, sha256, None, started_at, processed_at,
-        duration_ms, None, unknown.path.stat().st_size, None,
+        name, unknown.iface, unknown.province, unknown.data_date, unknown.seq,
+        REJECTED, None, 0, 0, reason, sha256, None, started_at, processed_at,
+        duration_ms, None, byte_size, None,
     )  # fmt: skip
-    session.record(entry, [ops_store.Move(unknown.path, settings.quarantine / unknown.path.name)])
+    session.record(entry, [move])
     return _outcome(entry, None)
+
+
+def _fail(
+    session: IngestSession, who: _Identity, failure: failures.ResourceFailure, timer: _Timer
+) -> DeliveryOutcome:
+    """Log a delivery that could not be processed; it stays in landing (no moves)."""
+    check = who.check
+    started_at, processed_at, duration_ms = timer.stop()
+    entry = ops_store.LogEntry(
+        who.file_name, who.iface, who.province, who.data_date, who.seq, FAILED,
+        check.record_count if check else None, 0, 0, failure.cause, None, None, started_at,
+        processed_at, duration_ms, who.check_file_name, check.byte_size if check else None,
+        (check.encoding or "UTF-8") if check else None,
+    )  # fmt: skip
+    try:
+        session.record(entry, [])
+    except Exception as err:
+        raise JingfenError(
+            f"{who.file_name}: {failure.cause}; not even that could be written to the load log "
+            f"({str(err).splitlines()[0]})"
+        ) from err
+    return replace(_outcome(entry, None), retry=failure.retry)
 
 
 def _write_reason_file(
@@ -564,5 +784,6 @@ def _outcome(entry: ops_store.LogEntry, final: Path | None) -> DeliveryOutcome:
     return DeliveryOutcome(
         entry.file_name, entry.iface, entry.province_code, entry.data_date, entry.seq,
         entry.status, entry.record_count, entry.loaded_count, entry.rejected_count,
-        entry.reason, final if entry.status != REJECTED else None, entry.duration_ms,
+        entry.reason, final if entry.status not in (REJECTED, FAILED) else None,
+        entry.duration_ms,
     )  # fmt: skip

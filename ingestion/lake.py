@@ -8,6 +8,7 @@ its predecessor in one step.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from ingestion.contract import lake_relative_path
@@ -48,12 +49,22 @@ def remove_leftovers(lake: Path) -> None:
 
 
 def move(source: Path, target: Path) -> None:
-    """Move a landed file (same file system: a rename), replacing an older copy.
+    """Move a landed entry (same file system: a rename), replacing an older copy.
 
-    Not synced here: the caller syncs the folders (``fsync_dir``) once per run, before it
-    forgets the journal of moves."""
+    A link is moved as the link (a rename never follows it); a refused folder replaces an older
+    one of its name. Not synced here: the caller syncs the folders (``fsync_dir``) once per run,
+    before it forgets the journal of moves."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(target) and (_is_folder(source) or _is_folder(target)):
+        if _is_folder(target):
+            shutil.rmtree(target)
+        else:
+            target.unlink()
     os.replace(source, target)
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
 
 
 def fsync_dir(folder: Path) -> None:

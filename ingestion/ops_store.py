@@ -7,6 +7,8 @@ held by a reader for up to a minute.
 ``pending_moves`` is the journal that makes a run safe to kill: the outcome of a delivery and the
 moves of its landed files (to archive or quarantine) are committed together, and the moves are
 carried out afterwards; a run that starts finds moves left over by a killed one and finishes them.
+A move with ``via`` puts the blanked copy ``via`` at ``target`` and then deletes the plaintext
+``source``; a move without a target deletes ``source`` (a copy that could not be blanked).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ LOAD_LOG_COLUMNS = {
     "province_code": "VARCHAR",
     "data_date": "VARCHAR",
     "seq": "VARCHAR",
-    "status": "VARCHAR",  # LOADED, SKIPPED, REPLACED, REJECTED
+    "status": "VARCHAR",  # LOADED, SKIPPED, REPLACED, REJECTED, FAILED
     "record_count": "BIGINT",
     "loaded_count": "BIGINT",
     "rejected_count": "BIGINT",
@@ -84,17 +86,24 @@ class LogEntry:
 @dataclass(frozen=True)
 class Move:
     source: Path
-    target: Path
+    target: Path | None  # None: delete source
+    via: Path | None = None  # the blanked copy that goes to target in source's place
+
+
+class LoadLogBusy(JingfenError):
+    """ops.duckdb stayed held by another process: worth trying again later."""
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:
     for table, columns in (
         ("load_log", LOAD_LOG_COLUMNS),
         ("rejected_records", REJECTED_RECORDS_COLUMNS),
-        ("pending_moves", {"source": "VARCHAR", "target": "VARCHAR"}),
+        ("pending_moves", {"source": "VARCHAR", "target": "VARCHAR", "via": "VARCHAR"}),
     ):
         body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+    # a home made before blanked copies existed: its (empty or pending) journal gains the column
+    con.execute("ALTER TABLE pending_moves ADD COLUMN IF NOT EXISTS via VARCHAR")
 
 
 def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -106,8 +115,15 @@ def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
             con = duckdb.connect(str(settings.ops_db))
             break
         except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+            if "lock" not in str(err).lower():
                 raise JingfenError(
+                    f"cannot open the load log {settings.ops_db} "
+                    f"({str(err).splitlines()[0].removeprefix('IO Error: ')}): move it away "
+                    "(a new one is created) or restore it from a backup, and run jingfen "
+                    "ingest again"
+                ) from err
+            if time.monotonic() > deadline:
+                raise LoadLogBusy(
                     f"cannot open the load log {settings.ops_db}: {err}. Close whatever holds "
                     "it (DuckDB allows one writer) and run jingfen ingest again"
                 ) from err
@@ -188,8 +204,11 @@ class OpsStore:
         con = self._connection(create=False)
         if con is None:
             return []
-        rows = con.execute("SELECT source, target FROM pending_moves").fetchall()
-        return [Move(Path(source), Path(target)) for source, target in rows]
+        rows = con.execute("SELECT source, target, via FROM pending_moves").fetchall()
+        return [
+            Move(Path(source), target and Path(target), via and Path(via))
+            for source, target, via in rows
+        ]
 
     def clear_moves(self) -> None:
         """Forget moves that have been carried out (all of them: this runs under the lock)."""
@@ -235,6 +254,10 @@ def _insert(
             )
     if moves:
         con.execute(
-            "INSERT INTO pending_moves SELECT unnest(?), unnest(?)",
-            [[str(m.source) for m in moves], [str(m.target) for m in moves]],
+            "INSERT INTO pending_moves SELECT unnest(?), unnest(?), unnest(?)",
+            [
+                [str(m.source) for m in moves],
+                [m.target and str(m.target) for m in moves],
+                [m.via and str(m.via) for m in moves],
+            ],
         )

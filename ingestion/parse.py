@@ -12,9 +12,11 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -24,6 +26,7 @@ from jingfen.settings import Settings
 # Value rules the contract states in prose only (interfaces.md §3); kept here, next to the checks.
 RANGES: dict[tuple[str, str], tuple[int, int]] = {("PAYREL", "share_pct"): (1, 100)}
 
+_T = TypeVar("_T", str, bytes)
 _SHOWN_VALUE_CHARS = 40
 _PARQUET_OPTIONS = "FORMAT parquet, USE_TMP_FILE false"
 _CAST_TYPES = (FieldType.INT, FieldType.DATE, FieldType.TIMESTAMP, FieldType.CODE)
@@ -225,24 +228,35 @@ def staging_sql(iface: Interface, path: Path) -> str:
     )
 
 
-def redact(iface: Interface, line: str) -> str:
-    """Blank credential fields in a raw line, even when its field count is wrong.
+def secret_slots(iface: Interface, count: int) -> list[int]:
+    """Positions to blank among a line's ``count`` fields, even when the count is wrong.
 
     With too few fields the password may have moved anywhere: everything from its position on,
-    and the last field, are blanked. With too many, everything from its position on.
+    and the last field, are blanked. With too many, everything from its position on. Used for
+    raw lines of rejected records and for the archived and quarantined copies (``blanking``).
     """
     secret_positions = [i for i, f in enumerate(iface.fields) if f.type is FieldType.SECRET]
-    if not secret_positions:
-        return line
-    values = line.split("|")
-    if len(values) == len(iface.fields):
-        for i in secret_positions:
-            values[i] = ""
-    else:
-        first = min(secret_positions)
-        values = values[:first] + [""] * max(len(values) - first, 0)
-        values[-1] = ""
-    return "|".join(values)
+    if not secret_positions or count == 0:
+        return []
+    if count == len(iface.fields):
+        return secret_positions
+    return sorted({*range(min(secret_positions), count), count - 1})
+
+
+def blank_secrets(iface: Interface, values: list[_T], empty: _T) -> list[_T]:
+    """``values`` (a line's fields) with ``secret_slots`` set to ``empty``."""
+    blanked = list(values)
+    for i in secret_slots(iface, len(values)):
+        blanked[i] = empty
+    return blanked
+
+
+def redact(iface: Interface, line: str) -> str:
+    """A raw line with its credential fields blanked (see ``blank_secrets``)."""
+    return "|".join(blank_secrets(iface, line.split("|"), ""))
+
+
+_LINE_SIZE = re.compile(r"Maximum line size of ([0-9]+) bytes")
 
 
 def _reader_reason(error_type: str, line: str, iface: Interface, encoding: str, msg: str) -> str:
@@ -250,7 +264,26 @@ def _reader_reason(error_type: str, line: str, iface: Interface, encoding: str, 
         return f"wrong number of fields: {line.count('|') + 1} instead of {len(iface.fields)}"
     if error_type == "INVALID ENCODING":
         return f"not valid {encoding} text"
-    return msg
+    size = _LINE_SIZE.search(msg)
+    if error_type == "LINE SIZE OVER MAXIMUM" and size:
+        return f"line longer than {size[1]} bytes (binary content or missing line breaks?)"
+    return msg.splitlines()[0] if msg else error_type
+
+
+def unparsable(file_name: str, err: duckdb.Error) -> str:
+    """The reason for a delivery DuckDB's reader gave up on, in one sentence (its own message
+    is a page of reader options)."""
+    first = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if "state machine reached an invalid state" in first:
+        return (
+            f"{file_name} is not |-separated text that DuckDB's CSV reader can split into lines "
+            "and fields (binary or corrupted content?): check what was delivered under this "
+            "name and ask for it again"
+        )
+    return (
+        f"{file_name} cannot be parsed ({first.removesuffix('.')}): check what was delivered "
+        "under this name and ask for it again"
+    )
 
 
 def blank_lines(path: Path) -> list[int]:

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ingestion.deliveries import CheckFile, Delivery, DeliveryRejected, unreadable
+from ingestion.deliveries import CheckFile, Delivery, DeliveryRejected
 
 _CHUNK = 4 << 20
 
@@ -31,7 +31,7 @@ class Text:
     temporary: bool  # a work file to delete after parsing
 
 
-class _HashingReader:
+class HashingReader:
     """File wrapper that hashes every byte read through it (the gzip module reads through it)."""
 
     def __init__(self, raw: BinaryIO) -> None:
@@ -69,25 +69,19 @@ def hash_and_count(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     counter = _LineCounter()
     buffer = memoryview(bytearray(_CHUNK))  # reused: a fresh chunk per read costs page faults
-    try:
-        with open(path, "rb", buffering=0) as raw:
-            while size := raw.readinto(buffer):
-                chunk = buffer[:size]
-                digest.update(chunk)
-                counter.update(chunk)
-    except OSError as err:
-        raise unreadable(path, err) from err
+    with open(path, "rb", buffering=0) as raw:
+        while size := raw.readinto(buffer):
+            chunk = buffer[:size]
+            digest.update(chunk)
+            counter.update(chunk)
     return digest.hexdigest(), counter.lines
 
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    try:
-        with open(path, "rb", buffering=0) as raw:
-            while chunk := raw.read(_CHUNK):
-                digest.update(chunk)
-    except OSError as err:
-        raise unreadable(path, err) from err
+    with open(path, "rb", buffering=0) as raw:
+        while chunk := raw.read(_CHUNK):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -108,12 +102,8 @@ def rewrite_as_utf8(delivery: Delivery, check: CheckFile, work_dir: Path) -> Tex
     if check.codec != "utf-8":
         decoder = codecs.getincrementaldecoder(check.codec)(errors="surrogateescape")
     counter = _LineCounter()
-    try:
-        raw_file = open(delivery.data_path, "rb")  # noqa: SIM115 - closed below, with the reader
-    except OSError as err:
-        raise unreadable(delivery.data_path, err) from err
-    with raw_file, open(out_path, "wb") as out:
-        hashing = _HashingReader(raw_file)
+    with open(delivery.data_path, "rb") as raw_file, open(out_path, "wb") as out:
+        hashing = HashingReader(raw_file)
         source: BinaryIO = gzip.GzipFile(fileobj=hashing) if delivery.compressed else hashing  # type: ignore[arg-type]
         try:
             while chunk := source.read(_CHUNK):

@@ -61,6 +61,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     summary = ingest_landing(settings, progress=print)
     print(summary.describe())
+    failure = summary.failure()
+    if failure is not None:
+        raise JingfenError(failure)
     return 0
 
 
@@ -140,9 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
     try:
-        return args.func(args, settings)
+        return args.func(args, Settings.from_env())
     except JingfenError as err:
         print(f"jingfen {args.command}: {err}", file=sys.stderr)
         return err.exit_code

@@ -6,11 +6,69 @@ Dagster resources, the dbt profile and Superset's config all take their location
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from jingfen.errors import JingfenError
+
 DEFAULT_HOME = "jingfen-home"
+MAX_THREADS = 256
+_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?([KMGT]I?B)", re.ASCII | re.IGNORECASE)
+
+
+class SettingError(JingfenError):
+    """A JINGFEN_* variable holds something it cannot mean: a wrong argument, exit code 2."""
+
+    exit_code = 2
+
+
+def _bad(variable: str, value: str, accepted: str) -> SettingError:
+    return SettingError(f"{variable} is {value!r}: {accepted}")
+
+
+def _home(value: str) -> Path:
+    if not value.strip():  # the current folder as home by accident: its landing/, lake/, …
+        raise _bad(
+            "JINGFEN_HOME", value, "give the home folder's path, or unset it for ./jingfen-home"
+        )
+    return Path(value).expanduser().resolve()
+
+
+def _memory_limit(value: str) -> str:
+    match = _SIZE.fullmatch(value.strip())
+    if match is None or float(match[1]) == 0:
+        raise _bad(
+            "JINGFEN_MEMORY_LIMIT", value,
+            "give a size such as 4GB or 512MB (a number and KB, MB, GB or TB)",
+        )  # fmt: skip
+    return match[1] + match[2].upper().replace("I", "i")
+
+
+def _threads(value: str) -> int:
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_THREADS):
+        raise _bad(
+            "JINGFEN_THREADS", value,
+            f"give a whole number of threads from 1 to {MAX_THREADS}, such as 2",
+        )  # fmt: skip
+    return int(text)
+
+
+def _share(value: str) -> float:
+    try:
+        share = float(value)
+    except ValueError:
+        share = math.nan
+    if not 0.0 <= share <= 1.0:  # NaN fails too
+        raise _bad(
+            "JINGFEN_REJECT_THRESHOLD", value,
+            "give the share of a delivery's records that may be rejected, from 0 to 1, such as "
+            "0.05 for 5%",
+        )  # fmt: skip
+    return share
 
 
 @dataclass(frozen=True)
@@ -22,12 +80,14 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from JINGFEN_* variables; a value that cannot mean anything raises
+        SettingError naming the variable, the value and the accepted form."""
         env = os.environ if environ is None else environ
         return cls(
-            home=Path(env.get("JINGFEN_HOME", DEFAULT_HOME)).expanduser().resolve(),
-            memory_limit=env.get("JINGFEN_MEMORY_LIMIT", cls.memory_limit),
-            threads=int(env.get("JINGFEN_THREADS", cls.threads)),
-            reject_threshold=float(env.get("JINGFEN_REJECT_THRESHOLD", cls.reject_threshold)),
+            home=_home(env.get("JINGFEN_HOME", DEFAULT_HOME)),
+            memory_limit=_memory_limit(env.get("JINGFEN_MEMORY_LIMIT", cls.memory_limit)),
+            threads=_threads(env.get("JINGFEN_THREADS", str(cls.threads))),
+            reject_threshold=_share(env.get("JINGFEN_REJECT_THRESHOLD", str(cls.reject_threshold))),
         )
 
     @property

@@ -10,16 +10,21 @@ from dagster import (
     BackfillPolicy,
     Backoff,
     BetaWarning,
+    Failure,
     MaterializeResult,
     RetryPolicy,
     asset,
 )
 
 from ingestion.contract import INTERFACES, Interface
+from ingestion.ops_store import LoadLogBusy
+from jingfen.errors import JingfenError
 from orchestration.ingestion.partitions import partitions_of
 from orchestration.resources import JingfenHome
 
-# Transient trouble (a file still being copied, a lock held for a moment) deserves a second try.
+# Only transient trouble (the load log held by a reader, an I/O error) gets a second try: a
+# failure that would fail again the same way (memory limit, full disk, permissions, an
+# interruption, a bug) fails the run at once, with its reason (dagster.Failure, no retries).
 TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
 
 
@@ -48,40 +53,64 @@ def _lake_asset(interface: Interface) -> AssetsDefinition:
         kinds={"parquet"},
     )
     def lake_interface(context: AssetExecutionContext, home: JingfenHome) -> MaterializeResult:
-        from ingestion.ingest import (
-            ingest_deliveries,
-            list_ready_deliveries,
-            quarantine_unrecognised,
-        )
-
-        settings, data_dates = home.settings, set(context.partition_keys)
-        # Names that fit no interface belong to no asset: whichever runs first quarantines them.
-        unrecognised = quarantine_unrecognised(settings, progress=context.log.info)
-        for outcome in unrecognised:
-            context.log.info(outcome.describe())
-        # One lock, one ops.duckdb connection and one DuckDB for all of them; outcomes are
-        # logged as they are committed.
-        outcomes = ingest_deliveries(
-            settings,
-            [
-                delivery
-                for delivery in list_ready_deliveries(settings)
-                if delivery.iface == interface.code and delivery.data_date in data_dates
-            ],
-            progress=context.log.info,
-        )
-        statuses = Counter(o.status for o in outcomes)
-        return MaterializeResult(
-            metadata={
-                "deliveries": len(outcomes),
-                **{f"deliveries_{s.lower()}": n for s, n in sorted(statuses.items())},
-                "records_loaded": sum(o.loaded_count for o in outcomes),
-                "records_rejected": sum(o.rejected_count for o in outcomes),
-                "unrecognised_files_quarantined": len(unrecognised),
-            }
-        )
+        try:
+            return _ingest_partitions(context, home, interface)
+        except (LoadLogBusy, Failure):
+            raise
+        except JingfenError as err:
+            raise Failure(str(err), allow_retries=False) from err
+        except Exception as err:
+            raise Failure(
+                f"ingesting {interface.code} failed unexpectedly: {err!r}", allow_retries=False
+            ) from err
 
     return lake_interface
+
+
+def _ingest_partitions(
+    context: AssetExecutionContext, home: JingfenHome, interface: Interface
+) -> MaterializeResult:
+    from ingestion.ingest import (
+        FAILED,
+        describe_failures,
+        ingest_deliveries,
+        list_ready_deliveries,
+        quarantine_unrecognised,
+    )
+
+    settings, data_dates = home.settings, set(context.partition_keys)
+    # Names that fit no interface belong to no asset: whichever runs first quarantines them.
+    unrecognised = quarantine_unrecognised(settings, progress=context.log.info)
+    for outcome in unrecognised:
+        context.log.info(outcome.describe())
+    # One lock, one ops.duckdb connection and one DuckDB for all of them; outcomes are
+    # logged as they are committed.
+    outcomes = ingest_deliveries(
+        settings,
+        [
+            delivery
+            for delivery in list_ready_deliveries(settings)
+            if delivery.iface == interface.code and delivery.data_date in data_dates
+        ],
+        progress=context.log.info,
+    )
+    # Recorded FAILED and left in landing; the run fails with the reason.
+    failed = [o for o in [*unrecognised, *outcomes] if o.status == FAILED]
+    if failed:
+        raise Failure(
+            describe_failures(failed, of=f" of {interface.code}"),
+            allow_retries=all(o.retry for o in failed),
+        )
+    statuses = Counter(o.status for o in outcomes)
+    return MaterializeResult(
+        metadata={
+            "deliveries": len(outcomes),
+            **{f"deliveries_{s.lower()}": n for s, n in sorted(statuses.items())},
+            "records_loaded": sum(o.loaded_count for o in outcomes),
+            "records_rejected": sum(o.rejected_count for o in outcomes),
+            "unrecognised_files_quarantined": len(unrecognised),
+        }
+    )
 
 
 lake_assets = [_lake_asset(interface) for interface in INTERFACES.values()]

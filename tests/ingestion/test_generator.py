@@ -55,6 +55,12 @@ PATTERNS = {
     FieldType.SECRET: r"^[0-9]{6}$",
 }
 MONTHS = 4
+# Records per interface of the seeded clean province (seed 3, 2000 users, 4 months)
+CLEAN_ROWS = {
+    "CUST": 7922, "USER": 8275, "ACCT": 7922, "PAYREL": 9209, "GROUP": 142, "GMEMBER": 2205,
+    "PLAN": 60, "CHANNEL": 284, "VOICE": 759033, "SMS": 305310, "DATA": 1235026, "EVENT": 932,
+    "PAYMENT": 8683, "BILL": 44891,
+}  # fmt: skip
 DAILY = [code for code, i in INTERFACES.items() if i.period is Period.DAY]
 MONTHLY = [code for code, i in INTERFACES.items() if i.period is Period.MONTH]
 
@@ -223,7 +229,7 @@ def test_every_interface_delivered_for_every_period(clean_root: Path) -> None:
 def test_gbk_deliveries_decode(clean: dict[str, pa.Table]) -> None:
     gbk = pc.equal(clean["CUST"].column("_encoding"), "GBK")
     names = clean["CUST"].filter(gbk).column("cust_name")
-    assert len(names) > 0
+    assert len(names) == 4007  # GBK-encoded CUST records of the seeded province
     assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names.to_pylist()[:50])
     assert set(clean["GROUP"].column("_encoding").to_pylist()) == {"UTF-8", "GBK"}
 
@@ -248,7 +254,7 @@ def test_chinese_text_could_be_delivered_in_gbk(
 
 @pytest.mark.parametrize("iface", list(INTERFACES))
 def test_fields_follow_contract(clean: dict[str, pa.Table], iface: str) -> None:
-    assert clean[iface].num_rows > 0
+    assert clean[iface].num_rows == CLEAN_ROWS[iface]
     assert field_problems(iface, clean[iface]) == []
 
 
@@ -472,7 +478,7 @@ def test_reentry_within_ninety_days(db: duckdb.DuckDBPyConnection) -> None:
         and c.t < o.t and o.t <= c.t + interval 90 day
     """,
     )
-    assert reentries > 0
+    assert reentries == 11
 
 
 def test_busy_hours_beat_the_night(db: duckdb.DuckDBPyConnection) -> None:
@@ -511,7 +517,7 @@ def test_late_records_arrive_in_later_files(db: duckdb.DuckDBPyConnection) -> No
         from usage_times
     """).fetchone()
     assert 0.01 < late / total < 0.06
-    assert previous_month > 0
+    assert (late, total, previous_month) == (67683, 2299369, 2986)
     too_late = scalar(
         db,
         """
@@ -621,7 +627,7 @@ def test_split_billing_for_group_members(db: duckdb.DuckDBPyConnection) -> None:
         where r.item_class = 'RENTAL' and o.item_class <> 'RENTAL'
     """,
     )
-    assert split > 0
+    assert split == 15129
     assert scalar(db, "select min(share_pct::int) = 100 from raw_payrel")
 
 
@@ -632,14 +638,14 @@ def test_payments_channels_reversals_and_writeoffs(db: duckdb.DuckDBPyConnection
         select count(*), bool_and(pay_channel = 'AUTO' and substr(pay_time, 7, 2) = '15')
         from raw_payment where pay_type = 'BANK_COLLECT'
     """).fetchone()
-    assert bank[0] > 0 and bank[1]
+    assert bank == (708, True)
     reversals = db.execute("""
         select count(*), count(o.payment_id), bool_and(o.amount_fen::bigint = -r.amount_fen::bigint)
         from raw_payment r left join raw_payment o on o.payment_id = r.ref_payment_id
         where r.amount_fen::bigint < 0
     """).fetchone()
-    assert reversals[0] > 0 and reversals[0] == reversals[1] and reversals[2]
-    assert scalar(db, "select count(*) from raw_payment where pay_type = 'WRITEOFF'") > 0
+    assert reversals == (43, 43, True)
+    assert scalar(db, "select count(*) from raw_payment where pay_type = 'WRITEOFF'") == 7
 
 
 def test_doubtful_debt_exists(db: duckdb.DuckDBPyConnection) -> None:
@@ -656,7 +662,7 @@ def test_doubtful_debt_exists(db: duckdb.DuckDBPyConnection) -> None:
         from bills b left join paid p using (acct_id)
     """,
     )
-    assert doubtful > 0
+    assert doubtful == 200497
 
 
 def test_group_classes_managers_and_members(db: duckdb.DuckDBPyConnection) -> None:
@@ -679,8 +685,8 @@ def test_group_classes_managers_and_members(db: duckdb.DuckDBPyConnection) -> No
     """).fetchall()
     )
     assert set(classes) == {"A", "B", "C"} and classes["C"] > classes["B"] > classes["A"]
-    assert scalar(db, "select count(*) from raw_group where group_class = ''") > 0
-    assert scalar(db, "select count(distinct manager_id) from raw_group") > 5
+    assert scalar(db, "select count(*) from raw_group where group_class = ''") == 12
+    assert scalar(db, "select count(distinct manager_id) from raw_group") == 15
     signed = {
         r[0]
         for r in db.execute(
@@ -688,7 +694,7 @@ def test_group_classes_managers_and_members(db: duckdb.DuckDBPyConnection) -> No
         ).fetchall()
     }
     assert signed == {"202601", "202602", "202603", "202604"}
-    assert scalar(db, "select count(*) from raw_gmember where leave_date <> ''") > 0
+    assert scalar(db, "select count(*) from raw_gmember where leave_date <> ''") == 157
 
 
 # --- determinism, speed, the command line ------------------------------------------------------

@@ -170,9 +170,12 @@ def test_unreadable_file_is_one_plain_sentence(settings, monkeypatch, capsys):
 
     monkeypatch.setattr("builtins.open", deny)
     assert main(["ingest"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert f"cannot read {data} (Permission denied): fix its permissions" in err
+    assert capsys.readouterr().err == (
+        "jingfen ingest: 1 delivery failed for a reason that is not its content "
+        f"(VOICE_571_20261001_001.AVL: permission denied on {data}: fix its permissions, then "
+        "ingest again; the delivery stays in landing for the next run): fix the cause and run "
+        "jingfen ingest again\n"
+    )
     assert data.exists(), "the delivery stays in landing for the next run"
 
 
@@ -191,9 +194,12 @@ def test_full_disk_is_one_plain_sentence_and_loses_nothing(settings, monkeypatch
 
     monkeypatch.setattr(lake, "publish", full)
     assert main(["ingest"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert f"the disk is full while ingesting {data.name}: free space under" in err
+    assert capsys.readouterr().err == (
+        "jingfen ingest: 1 delivery failed for a reason that is not its content "
+        f"({data.name}: the disk is full under {settings.home}: free space there, then ingest "
+        "again; the delivery stays in landing for the next run): fix the cause and run jingfen "
+        "ingest again\n"
+    )
     assert data.exists()
     assert not list(settings.lake.rglob("*.parquet*"))
     monkeypatch.undo()
