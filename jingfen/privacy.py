@@ -56,6 +56,8 @@ RAW_LINE_COLUMN = "raw_line"
 # Free text that may quote a delivered value after the field's name (``Masker.message``).
 MESSAGE_COLUMNS = ("reason", "details")
 
+# Ingestion quotes at most this many characters of a bad value in a reason (ingestion/parse.py).
+QUOTED_VALUE_CHARS = 40
 # What a field of a raw line that cannot be trusted by position becomes.
 HIDDEN = "***"
 _KEY_BYTES = 32
@@ -160,9 +162,10 @@ class Masker:
     def message(self, text: str) -> str:
         """Reasons and check details with every quoted value of a personal field masked.
 
-        Ingestion quotes a bad value as ``in <field> (…): '<value>'``. A value may hold quotes
-        and semicolons, so a personal field's value runs to the last closing quote before the
-        next personal field is named: more than the value may be masked, never less. JSON
+        Ingestion quotes a bad value as ``in <field> (…): '<value>'``, at most
+        ``QUOTED_VALUE_CHARS`` of it. A value may hold quotes and semicolons, so a personal
+        field's value runs to the last closing quote within that many characters (and before
+        the next personal field is named): more than the value may be masked, never less. JSON
         details are walked: a personal key's value is masked by its kind, every string as text.
         """
         try:
@@ -191,9 +194,9 @@ class Masker:
         out, done = [], 0
         for n, start in enumerate(starts):
             limit = starts[n + 1].start() if n + 1 < len(starts) else len(text)
-            region = text[start.end() : limit]
-            closes = [m.start() for m in _CLOSING_QUOTE.finditer(region)]
-            end = start.end() + (closes[-1] if closes else len(region))
+            limit = min(limit, start.end() + QUOTED_VALUE_CHARS + 1)
+            closes = [m.start() for m in _CLOSING_QUOTE.finditer(text, start.end())]
+            end = max((c for c in closes if c < limit), default=limit)
             kind = column_kind(start["field"])
             assert kind is not None
             out += [text[done : start.end()], self.text(kind, text[start.end() : end])]
