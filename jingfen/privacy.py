@@ -174,7 +174,8 @@ class Masker:
             return self._quoted(text)
         if not isinstance(data, dict | list):
             return self._quoted(text)
-        return json.dumps(self._walk(data), ensure_ascii=False, sort_keys=True)
+        masked = self._walk(data)
+        return text if masked == data else json.dumps(masked, ensure_ascii=False, sort_keys=True)
 
     def _walk(self, data: Any, kind: Personal | None = None) -> Any:
         if isinstance(data, dict):
