@@ -189,6 +189,7 @@ class Masker:
         return self._quoted(data) if isinstance(data, str) else data
 
     def _quoted(self, text: str) -> str:
+        text = self._numbers(text)
         starts = list(_QUOTED_PERSONAL.finditer(text))
         if not starts:
             return text
@@ -205,6 +206,12 @@ class Masker:
         out.append(text[done:])
         return "".join(out)
 
+    def _numbers(self, text: str) -> str:
+        """Mobile and ID numbers however a message shows them (a reader's error quoting a line):
+        masked wherever they stand on their own."""
+        text = _MOBILE.sub(lambda m: mask_phone(m[0]), text)
+        return _ID_NUMBER.sub(lambda m: keyed_hash(self.key, m[0]), text)
+
 
 def _personal_names() -> str:
     names = [re.escape(n) for n in PERSONAL_COLUMNS]
@@ -214,6 +221,12 @@ def _personal_names() -> str:
 
 _QUOTED_PERSONAL = re.compile(rf"\bin (?P<field>{_personal_names()})(?: \([^()]*\))?: '")
 _CLOSING_QUOTE = re.compile(r"'(?=;|$)")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
+# Resident ID: area, birth date (19xx/20xx), sequence, check digit; record ids do not look so.
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])[0-9]{6}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
 
 
 # --- the installation secret -------------------------------------------------------------------

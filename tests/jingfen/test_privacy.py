@@ -110,6 +110,18 @@ def test_quoted_personal_values_are_masked_and_nothing_else():
     assert MASKER.message("[\"in cert_no: '3301'\"]") == f"[\"in cert_no: '{cert}'\"]"
 
 
+def test_mobile_and_id_numbers_are_masked_wherever_a_message_shows_them():
+    message = (
+        "line 5: Original Line: U1|K1|13812345678|x|330102199001011234; "
+        "duplicate primary key cdr_id=202601070000000613 and user 5711000000012"
+    )
+    assert MASKER.message(message) == (
+        "line 5: Original Line: U1|K1|138****5678|x|"
+        f"{MASKER.text(Personal.CERT, '330102199001011234')}; "
+        "duplicate primary key cdr_id=202601070000000613 and user 5711000000012"
+    )
+
+
 def test_reasons_quote_no_more_of_a_value_than_the_masking_covers():
     assert parse._SHOWN_VALUE_CHARS == QUOTED_VALUE_CHARS
 
