@@ -166,7 +166,7 @@ class Masker:
         ``QUOTED_VALUE_CHARS`` of it. A value may hold quotes and semicolons, so a personal
         field's value runs to the last closing quote within that many characters (and before
         the next personal field is named): more than the value may be masked, never less. JSON
-        details are walked: a personal key's value is masked by its kind, every string as text.
+        details are walked: a personal key's value is masked by its kind, every string as a reason.
         """
         try:
             data = json.loads(text)
