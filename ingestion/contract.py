@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from jingfen.privacy import Personal
+
 
 class Period(StrEnum):
     DAY = "day"
@@ -39,6 +41,7 @@ class Field:
     type: FieldType = FieldType.TEXT
     codes: tuple[str, ...] = ()
     label: str = ""
+    personal: Personal | None = None  # masked in the published copy as jingfen/privacy.py says
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,14 @@ def _date(name: str, label: str = "") -> Field:
 
 def _ts(name: str, label: str = "") -> Field:
     return Field(name, FieldType.TIMESTAMP, label=label)
+
+
+def _personal(name: str, kind: Personal, type: FieldType = FieldType.TEXT) -> Field:
+    return Field(name, type, personal=kind)
+
+
+def _msisdn() -> Field:
+    return Field("msisdn", FieldType.MSISDN, personal=Personal.PHONE)
 
 
 def _code(name: str, codes: tuple[str, ...], label: str = "") -> Field:
@@ -132,9 +143,11 @@ INTERFACES: dict[str, Interface] = {
         Interface(
             "CUST", "客户", Period.MONTH, Kind.SNAPSHOT,
             (
-                _text("cust_id"), _code("cust_type", CUST_TYPES), _text("cust_name"),
-                _code("cert_type", CERT_TYPES), _text("cert_no"), _code("gender", GENDERS),
-                _date("birth_date"), _text("city_code"), _date("create_date"),
+                _text("cust_id"), _code("cust_type", CUST_TYPES),
+                _personal("cust_name", Personal.NAME), _code("cert_type", CERT_TYPES),
+                _personal("cert_no", Personal.CERT), _code("gender", GENDERS),
+                _personal("birth_date", Personal.BIRTH_DATE, FieldType.DATE),
+                _text("city_code"), _date("create_date"),
                 _code("cust_status", CUST_STATUSES),
             ),
             ("cust_id",),
@@ -142,7 +155,7 @@ INTERFACES: dict[str, Interface] = {
         Interface(
             "USER", "用户", Period.MONTH, Kind.SNAPSHOT,
             (
-                _text("user_id"), _text("cust_id"), Field("msisdn", FieldType.MSISDN),
+                _text("user_id"), _text("cust_id"), _msisdn(),
                 _code("brand", BRANDS), _text("plan_id"), _code("pay_mode", PAY_MODES),
                 _date("open_date"), _code("user_status", USER_STATUSES), _date("status_date"),
                 _text("channel_id"), _text("city_code"),
@@ -153,7 +166,7 @@ INTERFACES: dict[str, Interface] = {
         Interface(
             "ACCT", "账户", Period.MONTH, Kind.SNAPSHOT,
             (
-                _text("acct_id"), _text("cust_id"), _text("acct_name"),
+                _text("acct_id"), _text("cust_id"), _personal("acct_name", Personal.NAME),
                 _code("pay_method", PAY_METHODS), _text("bank_code"), _date("create_date"),
             ),
             ("acct_id",),
@@ -205,8 +218,8 @@ INTERFACES: dict[str, Interface] = {
         Interface(
             "VOICE", "语音话单", Period.DAY, Kind.EVENT,
             (
-                _text("cdr_id"), _text("user_id"), Field("msisdn", FieldType.MSISDN),
-                _code("call_type", CALL_TYPES), _text("other_number"),
+                _text("cdr_id"), _text("user_id"), _msisdn(),
+                _code("call_type", CALL_TYPES), _personal("other_number", Personal.PHONE),
                 _code("other_carrier", CARRIERS), _ts("start_time"), _int("duration_s"),
                 _code("roam_type", ROAM_TYPES), _code("toll_type", TOLL_TYPES),
                 _text("visited_city"), _text("cell_id"), _int("base_fee_fen"),
@@ -217,8 +230,8 @@ INTERFACES: dict[str, Interface] = {
         Interface(
             "SMS", "短信话单", Period.DAY, Kind.EVENT,
             (
-                _text("cdr_id"), _text("user_id"), Field("msisdn", FieldType.MSISDN),
-                _code("direction", SMS_DIRECTIONS), _text("other_number"),
+                _text("cdr_id"), _text("user_id"), _msisdn(),
+                _code("direction", SMS_DIRECTIONS), _personal("other_number", Personal.PHONE),
                 _code("other_carrier", CARRIERS), _ts("send_time"),
                 _code("sms_type", SMS_TYPES), _int("fee_fen"),
             ),
@@ -227,7 +240,7 @@ INTERFACES: dict[str, Interface] = {
         Interface(
             "DATA", "流量话单", Period.DAY, Kind.EVENT,
             (
-                _text("cdr_id"), _text("user_id"), Field("msisdn", FieldType.MSISDN),
+                _text("cdr_id"), _text("user_id"), _msisdn(),
                 _ts("start_time"), _int("duration_s"), _int("up_kb"), _int("down_kb"),
                 _text("apn"), _code("rat", RATS), _code("roam_type", ROAM_TYPES),
                 _int("fee_fen"),

@@ -8,23 +8,41 @@ the new one, and nobody ever sees a half-built table.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
+from ingestion.contract import DATA_FILE_RE, INTERFACES
 from jingfen.errors import JingfenError
+from jingfen.privacy import (
+    RAW_LINE_COLUMN,
+    LineLayout,
+    Masker,
+    Personal,
+    column_kind,
+    installation_secret,
+    published_name,
+)
 from jingfen.settings import Settings
 
 # Readers of the published copy may be DuckDB 1.5 clients (BI tools, notebooks).
 PUBLISHED_STORAGE_VERSION = "v1.5.0"
 
-# Personal data never leaves the warehouse unmasked (docs/design.md, "Personal data").
-MASKED_PHONE_COLUMNS = ("msisdn", "other_number")
-HASHED_COLUMNS = ("cert_no",)
+# Where each personal field sits in a raw line of each interface (docs/design.md, "Personal data").
+LINE_LAYOUTS = {
+    code: LineLayout(
+        tuple(f.personal for f in iface.fields),
+        frozenset(code for f in iface.fields for code in f.codes),
+    )
+    for code, iface in INTERFACES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -49,22 +67,67 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def masked_select(columns: Iterable[str]) -> str:
-    """The select list that copies a table with its personal columns masked."""
-    parts = []
-    for column in columns:
-        quoted = _quote(column)
-        lowered = column.lower()
-        if lowered in MASKED_PHONE_COLUMNS or lowered.endswith("_msisdn"):
-            parts.append(
-                f"case when length({quoted}) >= 7 then left({quoted}, 3) || '****' "
-                f"|| right({quoted}, 4) else {quoted} end as {quoted}"
-            )
-        elif lowered in HASHED_COLUMNS or lowered.endswith("_cert_no"):
-            parts.append(f"sha256({quoted}) as {quoted}")
-        else:
-            parts.append(quoted)
-    return ", ".join(parts)
+def line_layout(file_name: str | None) -> LineLayout | None:
+    """The layout of a raw line of ``file_name``'s interface (None: no interface fits)."""
+    match = DATA_FILE_RE.match(file_name or "")
+    return LINE_LAYOUTS.get(match["iface"]) if match else None
+
+
+class _Masking:
+    """The select lists that copy tables with personal data masked, through Python functions
+    registered on the publishing connection: the installation secret stays in this process and
+    never appears in SQL text, an error message or the published copy."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, masker: Masker) -> None:
+        self.con = con
+        self.masker = masker
+        self.names = (f"jingfen_mask_{n}" for n in itertools.count())
+
+    def _function(self, rule: Callable[..., Any], arguments: int, result: str) -> str:
+        name = next(self.names)
+        arrow_type = pa.int32() if result == "INTEGER" else pa.string()
+
+        def masked(rows: Iterable[tuple[Any, ...]]) -> pa.Array:
+            return pa.array([None if r[-1] is None else rule(*r) for r in rows], type=arrow_type)
+
+        # DuckDB takes the arity from the Python signature.
+        def one(values: pa.Array) -> pa.Array:
+            return masked((v,) for v in values.to_pylist())
+
+        def two(first: pa.Array, values: pa.Array) -> pa.Array:
+            return masked(zip(first.to_pylist(), values.to_pylist(), strict=True))
+
+        self.con.create_function(
+            name,
+            one if arguments == 1 else two,
+            ["VARCHAR"] * arguments,
+            result,
+            type="arrow",
+            null_handling="special",
+        )
+        return name
+
+    def select(self, columns: list[str]) -> str:
+        parts = []
+        for column in columns:
+            quoted = _quote(column)
+            if column.lower() == RAW_LINE_COLUMN:
+                function = self._function(
+                    lambda file_name, line: self.masker.line(line, line_layout(file_name)),
+                    2,
+                    "VARCHAR",
+                )
+                file_name = _quote("file_name") if "file_name" in columns else "null"
+                parts.append(f"{function}({file_name}::varchar, {quoted}::varchar) as {quoted}")
+                continue
+            rule = self.masker.column(column)
+            if rule is None:
+                parts.append(quoted)
+                continue
+            birth = column_kind(column) is Personal.BIRTH_DATE
+            function = self._function(rule, 1, "INTEGER" if birth else "VARCHAR")
+            parts.append(f"{function}({quoted}::varchar) as {_quote(published_name(column))}")
+        return ", ".join(parts)
 
 
 def publish(settings: Settings, sources: Iterable[Source]) -> Path:
@@ -73,14 +136,17 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
     staging = target.with_name(target.name + ".building")
     staging.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
+    masker = Masker(installation_secret(settings))
     con = duckdb.connect()
     try:
+        con.execute("set enable_progress_bar = false")
         con.execute(
             f"attach {_literal(str(staging))} as pub "
             f"(storage_version {_literal(PUBLISHED_STORAGE_VERSION)})"
         )
+        masking = _Masking(con, masker)
         for source in sources:
-            _copy_schemas(con, source)
+            _copy_schemas(con, source, masking)
         con.execute("checkpoint pub")
         con.execute("detach pub")
     except duckdb.Error as err:
@@ -97,7 +163,7 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
     return target
 
 
-def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source, masking: _Masking) -> None:
     if not source.path.exists() and not source.required:
         return
     if not source.path.exists():
@@ -130,7 +196,7 @@ def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source) -> None:
                 ).fetchall()
             ]
             con.execute(
-                f"create table {published} as select {masked_select(columns)} "
+                f"create table {published} as select {masking.select(columns)} "
                 f"from {source.alias}.{_quote(schema)}.{_quote(table)}"
             )
     finally:

@@ -134,6 +134,12 @@ class Settings:
         return self.home / "superset"
 
     @property
+    def secrets(self) -> Path:
+        """The installation secret that keys published hashes (jingfen/privacy.py); never
+        published."""
+        return self.home / "secrets"
+
+    @property
     def tmp(self) -> Path:
         """DuckDB spill space and work files."""
         return self.home / "tmp"
