@@ -111,7 +111,7 @@ DATA_CACHE_CONFIG = {
 }
 
 
-def FLASK_APP_MUTATOR(app) -> None:  # noqa: N802 (Superset's name)
+def FLASK_APP_MUTATOR(app) -> None:
     app.after_request(plain_refusals)
 
 

@@ -19,22 +19,23 @@ UNEXPECTED_ERROR_ISSUE = 1002
 
 REFUSALS = {
     "read_only": {
-        "zh": "经分发布库是只读的发布副本，SQL Lab 里只能查询（SELECT、WITH）：要改数据或表，请改仓库里的 "
-        "dbt 模型并用 jingfen run 重新发布；要留下查询结果，请用结果下方的“下载为 CSV”。",
-        "en": "The published copy (经分发布库) is read-only, so SQL Lab runs queries (SELECT, WITH) "
-        "only: to change data or tables, change the dbt models of the warehouse and publish again "
-        "with jingfen run; to keep a result, download it as CSV.",
+        "zh": "经分发布库是只读的发布副本，SQL Lab 里只能查询（SELECT、WITH）："
+        "要改数据或表，请改仓库里的 dbt 模型并用 jingfen run 重新发布；"
+        "要留下查询结果，请用结果下方的“下载为 CSV”。",
+        "en": "The published copy (经分发布库) is read-only, so SQL Lab runs queries "
+        "(SELECT, WITH) only: to change data or tables, change the dbt models of the warehouse "
+        "and publish again with jingfen run; to keep a result, download it as CSV.",
     },
     "settings": {
-        "zh": "经分发布库的 DuckDB 设置已锁定（SET、RESET、PRAGMA 会改变这台 Superset 上所有人的查询），"
-        "SQL Lab 里只能查询；查询需要更多内存或线程时，请联系运维人员。",
+        "zh": "经分发布库的 DuckDB 设置已锁定（SET、RESET、PRAGMA 会改变这台 Superset "
+        "上所有人的查询），SQL Lab 里只能查询；查询需要更多内存或线程时，请联系运维人员。",
         "en": "DuckDB's settings for the published copy are locked, because SET, RESET or PRAGMA "
         "would change them for everyone's queries on this Superset: run queries only, and ask the "
         "operators if a query needs more memory or threads.",
     },
     "files": {
-        "zh": "SQL Lab 只读经分发布库里的表，不能读写其他文件（read_csv、COPY … TO、ATTACH、扩展都已关闭）："
-        "要把结果带走，请用结果下方的“下载为 CSV”。",
+        "zh": "SQL Lab 只读经分发布库里的表，不能读写其他文件（read_csv、COPY … TO、ATTACH、"
+        "扩展都已关闭）：要把结果带走，请用结果下方的“下载为 CSV”。",
         "en": "SQL Lab reads the tables of the published copy only, never other files (read_csv, "
         "COPY … TO, ATTACH and extensions are off): to take a result away, download it as CSV.",
     },
