@@ -201,7 +201,6 @@ def prepare_metadata(settings: Settings, say=print) -> None:
     home = settings.superset_home
     home.mkdir(parents=True, exist_ok=True)
     env = environment(settings)
-    superset = str(_bin("superset"))
     # Migrations and `init` only when this home has not seen this Superset version yet.
     version = _run([str(_bin("python")), "-c",
                     "import importlib.metadata as m; print(m.version('apache-superset'))"],
@@ -221,11 +220,17 @@ def prepare_metadata(settings: Settings, say=print) -> None:
     if template.exists() and not database.exists():
         _copy_sqlite(template, database)
     else:
-        _run([superset, "db", "upgrade"], env, "migrate its metadata database")
-        _run([superset, "init"], env, "initialize roles and permissions")
+        initialise(settings)
         if not template.exists():
             _make_template(database, template)
     marker.write_text(stamp)
+
+
+def initialise(settings: Settings) -> None:
+    """Migrate this home's metadata database and create Superset's roles and permissions."""
+    env = environment(settings)
+    _run([str(_bin("superset")), "db", "upgrade"], env, "migrate its metadata database")
+    _run([str(_bin("superset")), "init"], env, "initialize roles and permissions")
 
 
 def prepare_content(settings: Settings) -> None:

@@ -9,25 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from dashboards.spec import DASHBOARDS, DATASETS
-
-SEED = Path(__file__).resolve().parents[2] / "warehouse" / "seeds" / "cities.csv"
+from tests.dashboards.conftest import city_name
 
 CITY_DATASETS = [d for d in DATASETS if d.city_column]
 PROVINCE_DATASETS = [d for d in DATASETS if not d.city_column]
-
-
-def city_name(code: str) -> str:
-    """The Chinese name the dashboards show for a city code (leading zeros ignored)."""
-    with SEED.open(encoding="utf-8") as seed:
-        (name,) = {row["city_name_zh"] for row in csv.DictReader(seed)
-                   if row["city_code"].lstrip("0") == code.lstrip("0")}  # fmt: skip
-    return name
 
 
 def _published(superset, sql: str, params=()) -> list[tuple]:
