@@ -79,9 +79,12 @@ def database_config() -> dict:
             "metadata_params": {},
             "engine_params": {
                 # Read-only file, and no reading or writing of any other file from SQL Lab.
+                # The configuration is locked: a server process shares one DuckDB instance
+                # among all its queries, so one user's SET (memory_limit, threads) would
+                # change it for everyone.
                 "connect_args": {
                     "read_only": True,
-                    "config": {"enable_external_access": False},
+                    "config": {"enable_external_access": False, "lock_configuration": True},
                 }
             },
             "metadata_cache_timeout": {},

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -43,6 +43,8 @@ REQUIREMENTS = (
     "flask-caching<2.5",
 )
 DEFAULT_PORT = "8088"
+# Names the templates copied with SQLite's backup API, and the homes that started from one.
+TEMPLATE_KIND = "backup"
 
 
 def venv_dir() -> Path:
@@ -148,34 +150,87 @@ def cities(settings: Settings) -> list[str]:
     return sorted({line.split(",")[0] for line in lines if line})
 
 
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A complete copy of a SQLite database through SQLite's backup API, left as one file.
+
+    Superset's metadata database is in write-ahead-log mode, and the pages of its last writes
+    can still sit in ``superset.db-wal``: a plain file copy drops them (the copy then lacks
+    permissions and roles that `superset init` made)."""
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    source_db = sqlite3.connect(source)
+    copy = sqlite3.connect(partial)
+    try:
+        source_db.backup(copy)
+        copy.execute("pragma journal_mode = delete")
+    finally:
+        copy.close()
+        source_db.close()
+    os.replace(partial, target)
+
+
+def permission_views(database: Path) -> set[tuple[str, str]]:
+    """Every (permission, view) pair a metadata database grants anything on."""
+    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "select p.name, v.name from ab_permission_view as pv "
+            "join ab_permission as p on p.id = pv.permission_id "
+            "join ab_view_menu as v on v.id = pv.view_menu_id"
+        ).fetchall()
+    finally:
+        con.close()
+    return set(rows)
+
+
+def _make_template(database: Path, template: Path) -> None:
+    _copy_sqlite(database, template)
+    missing = permission_views(database) - permission_views(template)
+    if missing:
+        template.unlink(missing_ok=True)
+        raise JingfenError(
+            f"The copy of Superset's new metadata database lacks {len(missing)} permissions "
+            f"of the original ({database}); it was not kept as a template. Run the same "
+            "command again; if it fails again, report it with this message."
+        )
+
+
 def prepare_metadata(settings: Settings, say=print) -> None:
     """Superset's environment and metadata database; needs no published copy yet."""
     install(say)
     home = settings.superset_home
     home.mkdir(parents=True, exist_ok=True)
     env = environment(settings)
-    superset = str(_bin("superset"))
     # Migrations and `init` only when this home has not seen this Superset version yet.
     version = _run([str(_bin("python")), "-c",
                     "import importlib.metadata as m; print(m.version('apache-superset'))"],
                    env, "report its version").strip()  # fmt: skip
-    marker = home / ".initialized"
-    if marker.exists() and marker.read_text() == version:
+    # A marker without the suffix comes from a home that may have started from an incomplete
+    # template (see below): it is initialised once more, which adds what it lacks.
+    marker, stamp = home / ".initialized", f"{version} {TEMPLATE_KIND}"
+    if marker.exists() and marker.read_text() == stamp:
         return
     # A fresh metadata database is the same for every home: migrate once per environment, then
-    # start new homes (tests, new provinces) from a copy of it.
-    template = venv_dir() / f"metadata-template-{version}.db"
+    # start new homes (tests, new provinces) from a copy of it. Templates named the old way were
+    # plain file copies of a database in write-ahead-log mode, which can miss its last pages.
+    for stale in venv_dir().glob("metadata-template-*.db"):
+        stale.unlink(missing_ok=True)
+    template = venv_dir() / f"metadata-{version}.{TEMPLATE_KIND}.sqlite"
     database = home / "superset.db"
     if template.exists() and not database.exists():
-        shutil.copyfile(template, database)
+        _copy_sqlite(template, database)
     else:
-        _run([superset, "db", "upgrade"], env, "migrate its metadata database")
-        _run([superset, "init"], env, "initialize roles and permissions")
+        initialise(settings)
         if not template.exists():
-            partial = template.with_suffix(".partial")
-            shutil.copyfile(database, partial)
-            os.replace(partial, template)
-    marker.write_text(version)
+            _make_template(database, template)
+    marker.write_text(stamp)
+
+
+def initialise(settings: Settings) -> None:
+    """Migrate this home's metadata database and create Superset's roles and permissions."""
+    env = environment(settings)
+    _run([str(_bin("superset")), "db", "upgrade"], env, "migrate its metadata database")
+    _run([str(_bin("superset")), "init"], env, "initialize roles and permissions")
 
 
 def prepare_content(settings: Settings) -> None:

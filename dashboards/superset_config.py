@@ -10,18 +10,19 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-import threading
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
+from superset_published import PublishedCopyKeeper
+from superset_sql_lab import plain_refusals
 
 JINGFEN_HOME = Path(os.environ.get("JINGFEN_HOME", "jingfen-home")).expanduser().resolve()
 SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME", JINGFEN_HOME / "superset"))
 SUPERSET_HOME.mkdir(parents=True, exist_ok=True)
 DATA_DIR = str(SUPERSET_HOME)
+PUBLISHED_COPY = JINGFEN_HOME / "serving.duckdb"
 
 
 def _secret_key(path: Path) -> str:
@@ -55,68 +56,7 @@ def _sqlite_write_ahead_log(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-def _replaced_copy_open(path: str) -> bool:
-    """Whether this process still has a replaced (deleted) copy of ``path`` open. Where that
-    cannot be told (no /proc), assume it has."""
-    deleted = f"{os.path.realpath(path)} (deleted)"
-    try:
-        descriptors = list(os.scandir("/proc/self/fd"))
-    except OSError:
-        return True
-    for descriptor in descriptors:
-        try:
-            if os.readlink(descriptor.path) == deleted:
-                return True
-        except OSError:
-            continue  # closed in the meantime
-    return False
-
-
-class _PublishedCopyKeeper:
-    """One open connection per server process to each DuckDB file Superset queries.
-
-    Superset makes a new engine and connection for every query (three per chart request), and
-    opening the published copy costs DuckDB 15-50 ms each time; while one connection to the file
-    stays open, DuckDB's instance cache makes the next connect nearly free. The kept connection is
-    opened like Superset's own (same URL and arguments: DuckDB refuses a second configuration of
-    one file), and replaced when `jingfen run` has swapped in a new published copy (another inode),
-    so that no query keeps reading an old copy."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kept: dict[str, tuple[int, object]] = {}
-
-    def __call__(self, url, engine_kwargs, username, security_manager, source):
-        """Superset's DB_CONNECTION_MUTATOR: sees every engine Superset creates, changes none."""
-        if url.get_backend_name() == "duckdb" and url.database and url.database != ":memory:":
-            self._keep_open(url, engine_kwargs)
-        return url, engine_kwargs
-
-    def _keep_open(self, url, engine_kwargs) -> None:
-        try:
-            inode = os.stat(url.database).st_ino
-        except OSError:
-            return  # no file: Superset's own connect reports it
-        with self._lock:
-            kept = self._kept.get(url.database)
-            if kept and kept[0] == inode:
-                return
-            if kept:
-                kept[1].close()
-                del self._kept[url.database]
-            # DuckDB hands a new connection the cached instance of a file while any connection
-            # to it lives, even once the file is replaced: wait until the queries still reading
-            # the old copy are done (a later query tries again), so the kept one opens the new.
-            if _replaced_copy_open(url.database):
-                return
-            try:
-                connection = create_engine(url, **engine_kwargs).raw_connection()
-            except SQLAlchemyError:
-                return  # only a shortcut: Superset's own connect reports what is wrong
-            self._kept[url.database] = (inode, connection)
-
-
-DB_CONNECTION_MUTATOR = _PublishedCopyKeeper()
+DB_CONNECTION_MUTATOR = PublishedCopyKeeper()
 
 # Plain http on 127.0.0.1: no HTTPS redirect or HSTS; CSRF stays on.
 TALISMAN_ENABLED = False
@@ -157,17 +97,23 @@ CSV_EXTENSIONS: set[str] = set()
 EXCEL_EXTENSIONS: set[str] = set()
 COLUMNAR_EXTENSIONS: set[str] = set()
 
-# A small in-process cache so repeated dashboard loads do not hit DuckDB again.
+# Small in-process caches so repeated dashboard loads do not hit DuckDB again. Chart data is kept
+# per published copy: the next load after `jingfen run` published reads the new copy.
 CACHE_CONFIG = {
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 300,
     "CACHE_KEY_PREFIX": "jingfen_",
 }
 DATA_CACHE_CONFIG = {
-    "CACHE_TYPE": "SimpleCache",
+    "CACHE_TYPE": "superset_published.PublishedCopyCache",
     "CACHE_DEFAULT_TIMEOUT": 300,
-    "CACHE_KEY_PREFIX": "jingfen_data_",
+    "CACHE_OPTIONS": {"published_copy": str(PUBLISHED_COPY)},
 }
+
+
+def FLASK_APP_MUTATOR(app) -> None:
+    app.after_request(plain_refusals)
+
 
 # Every view, chart query and SQL Lab run goes to the `logs` table (Settings → Action log).
 LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")

@@ -7,6 +7,7 @@ database is prepared in parallel with the dbt build.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -29,6 +30,15 @@ ADMIN_PASSWORD = "admin-test-password"
 DEMO_PASSWORD = "demo-test-password"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
 STARTUP_SECONDS = 180
+CITIES_SEED = Path(__file__).resolve().parents[2] / "warehouse" / "seeds" / "cities.csv"
+
+
+def city_name(code: str) -> str:
+    """The Chinese name the dashboards show for a city code (leading zeros ignored)."""
+    with CITIES_SEED.open(encoding="utf-8") as seed:
+        (name,) = {row["city_name_zh"] for row in csv.DictReader(seed)
+                   if row["city_code"].lstrip("0") == code.lstrip("0")}  # fmt: skip
+    return name
 
 
 def free_port() -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import requests
 
 
@@ -35,5 +37,25 @@ class SupersetApi:
         return response.json()["result"]
 
     def chart_data(self, chart_id: int) -> requests.Response:
-        """The chart's own query (its saved query_context), as the user."""
-        return self.get(f"/api/v1/chart/{chart_id}/data/", params={"force": "true"})
+        """The chart's own query (its saved query_context), as the user, from Superset's cache
+        when it holds the answer: what the user would see."""
+        return self.get(f"/api/v1/chart/{chart_id}/data/")
+
+    def saved_query(self, chart_id: int) -> dict:
+        """The chart's saved query_context: what a dashboard posts to /api/v1/chart/data."""
+        response = self.get(f"/api/v1/chart/{chart_id}")
+        response.raise_for_status()
+        return json.loads(response.json()["result"]["query_context"])
+
+    def data(self, dataset_id: int, result_format: str = "json", result_type: str = "full",
+             **query) -> requests.Response:  # fmt: skip
+        """One ad-hoc query of a dataset through the chart data API, as Explore sends it."""
+        return self.post(
+            "/api/v1/chart/data",
+            json={
+                "datasource": {"id": dataset_id, "type": "table"},
+                "queries": [query],
+                "result_format": result_format,
+                "result_type": result_type,
+            },
+        )

@@ -1,5 +1,6 @@
 """Superset's gunicorn as `jingfen serve` runs it: it answers, reads a newly published copy at
-once, and SIGTERM ends every process."""
+once (its connections and its cache of chart data), and SIGTERM ends every process. No query
+here forces Superset past its cache: each one sees what a dashboard would show."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import time
 import duckdb
 
 from dashboards import service
+from dashboards.spec import DASHBOARDS, DATASETS
 from jingfen.serve import STOP_SECONDS
+from jingfen.serving import publish
+from orchestration.publication.assets import publication_sources
 from tests.dashboards.conftest import free_port, wait_for
 
 
@@ -58,7 +62,6 @@ def _users_on_net(api, dataset_id: int) -> int:
         json={
             "datasource": {"id": dataset_id, "type": "table"},
             "queries": [{"columns": [], "metrics": ["users_on_net"]}],
-            "force": True,
             "result_format": "json",
             "result_type": "full",
         },
@@ -100,3 +103,60 @@ def test_a_newly_published_copy_is_read_at_once(superset, tmp_path):
     finally:
         os.replace(original, serving_db)
     assert _users_on_net(api, dataset) == before
+
+
+def _published_users_on_net(serving_db) -> int:
+    kpi = next(d for d in DATASETS if d.key == "kpi_city_brand")
+    con = duckdb.connect(str(serving_db), read_only=True)
+    try:
+        return con.execute(f"select sum(users_on_net) from ({kpi.sql})").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _change_warehouse(warehouse_db, extra_users: int) -> None:
+    con = duckdb.connect(str(warehouse_db))
+    try:
+        con.execute("update indicators.kpi_monthly set users_on_net = users_on_net + ?",
+                    [extra_users])  # fmt: skip
+    finally:
+        con.close()
+
+
+def test_the_next_dashboard_load_after_a_publish_shows_the_new_numbers(superset, tmp_path):
+    """The overview's 在网用户数 card as a dashboard loads it (its saved query posted to
+    /api/v1/chart/data, not forced): answered from Superset's cache between publishes, and
+    with the new numbers at the first load after `publish` swapped in a changed warehouse."""
+    api = superset.api("manager")
+    card = next(c for c in DASHBOARDS[0].charts if c.key == "ov_users")
+    chart_id = next(c["id"] for c in api.all("chart") if c["slice_name"] == card.title)
+    query = api.saved_query(chart_id)
+    assert query.get("force") is False
+
+    def load() -> tuple[int, bool]:
+        response = api.post("/api/v1/chart/data", json=query)
+        assert response.status_code == 200, response.text[:300]
+        (result,) = response.json()["result"]
+        return result["data"][0]["users_on_net"], bool(result["is_cached"])
+
+    settings = superset.settings
+    before = _published_users_on_net(settings.serving_db)
+    loads = [load() for _ in range(4)]
+    assert {users for users, _ in loads} == {before}
+    assert any(cached for _, cached in loads[1:]), "Superset's cache never answered"
+
+    original = tmp_path / "serving.duckdb"
+    shutil.copyfile(settings.serving_db, original)
+    _change_warehouse(settings.warehouse_db, 1000)
+    try:
+        publish(settings, publication_sources(settings))
+        after = _published_users_on_net(settings.serving_db)
+        shown = [load()[0] for _ in range(4)]
+    finally:
+        _change_warehouse(settings.warehouse_db, -1000)
+        os.replace(original, settings.serving_db)  # the other tests read the sample numbers
+    assert after != before
+    assert shown == [after] * 4
+    publish(settings, publication_sources(settings))  # the sample warehouse once more
+    assert _published_users_on_net(settings.serving_db) == before
+    assert [load()[0] for _ in range(4)] == [before] * 4

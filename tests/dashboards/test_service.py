@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import stat
 from pathlib import Path
+
+import pytest
 
 from dashboards import service
 from jingfen.serve import STOP_SECONDS
@@ -46,3 +50,38 @@ def test_gunicorn_serves_in_parallel_and_stops_before_serve_gives_up():
     assert int(options[options.index("--workers") + 1]) >= 2
     assert int(options[options.index("--graceful-timeout") + 1]) < STOP_SECONDS
     assert int(options[options.index("--timeout") + 1]) > 60  # SQL Lab's own limit
+
+
+def test_metadata_copies_keep_what_is_still_in_the_write_ahead_log(tmp_path):
+    """Superset's metadata database is in WAL mode: its last writes can sit in superset.db-wal,
+    where a plain file copy (how templates were made) does not see them."""
+    source = tmp_path / "superset.db"
+    writer = sqlite3.connect(source)
+    writer.execute("pragma journal_mode = wal")
+    writer.execute("pragma wal_autocheckpoint = 0")
+    writer.executescript(
+        "create table ab_permission (id integer primary key, name text);"
+        "create table ab_view_menu (id integer primary key, name text);"
+        "create table ab_permission_view (id integer primary key, permission_id int,"
+        " view_menu_id int);"
+        "insert into ab_permission values (1, 'can_drill'), (2, 'can_read');"
+        "insert into ab_view_menu values (1, 'Dashboard');"
+        "insert into ab_permission_view values (1, 1, 1), (2, 2, 1);"
+    )
+    writer.commit()
+    try:
+        plain = tmp_path / "plain.db"
+        shutil.copyfile(source, plain)
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            service.permission_views(plain)
+        copy = tmp_path / "template.sqlite"
+        service._copy_sqlite(source, copy)
+    finally:
+        writer.close()
+    assert service.permission_views(copy) == {("can_drill", "Dashboard"), ("can_read", "Dashboard")}
+    check = sqlite3.connect(copy)
+    try:
+        assert check.execute("pragma journal_mode").fetchone() == ("delete",)
+    finally:
+        check.close()
+    assert list(tmp_path.glob("*.partial")) == []
