@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +137,7 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     masker = Masker(installation_secret(settings))
     con = duckdb.connect()
+    built = False
     try:
         con.execute("set enable_progress_bar = false")
         con.execute(
@@ -149,6 +149,7 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
             _copy_schemas(con, source, masking)
         con.execute("checkpoint pub")
         con.execute("detach pub")
+        built = True
     except duckdb.Error as err:
         raise JingfenError(
             f"Could not build the published copy {staging}: {err}. "
@@ -156,7 +157,8 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
         ) from err
     finally:
         con.close()
-        if sys.exc_info()[0] is not None:
+        # A flag rather than sys.exc_info(), which also sees an exception the caller is handling.
+        if not built:
             staging.unlink(missing_ok=True)
     _fsync(staging)
     os.replace(staging, target)

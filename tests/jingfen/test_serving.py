@@ -102,6 +102,17 @@ def test_failed_publication_keeps_the_previous_copy(settings, tmp_path):
     assert sorted(p.name for p in settings.home.iterdir()) == ["secrets", "serving.duckdb"]
 
 
+def test_a_publication_while_the_caller_handles_an_exception_is_swapped_in(settings, tmp_path):
+    warehouse = tmp_path / "wh.duckdb"
+    make_warehouse(warehouse, users=4)
+    try:
+        raise RuntimeError("the caller's own error")
+    except RuntimeError:
+        publish(settings, [Source(warehouse, {"indicators": "indicators"}, "wh")])
+    con = connect_published(settings)
+    assert con.execute("select count(*) from indicators.kpi").fetchone() == (4,)
+
+
 def test_reader_in_a_loop_never_sees_an_error_while_copies_are_swapped(settings, tmp_path):
     warehouse_a, warehouse_b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     make_warehouse(warehouse_a, users=1000)
