@@ -1,4 +1,5 @@
-"""The dashboard tables on money, channels, groups and changes, recomputed in plain Python.
+"""The dashboard tables on money, channels, groups and changes, and the columns the contract
+tables publish beyond indicators.md, recomputed in plain Python.
 
 indicators.md defines their parts (arrears, collected, billed revenue, group KPIs, the KPI
 roll-up); the project's own indicator dictionary (warehouse/seeds/indicator_dictionary.csv) names
@@ -283,3 +284,99 @@ def _rate(value: Decimal | None, previous: Decimal | None) -> Decimal | None:
     if value is None or previous is None:
         return None
     return rounded(int((value - previous) * MICROS), int(abs(previous) * MICROS), 6)
+
+
+# -- the columns the contract tables publish beyond indicators.md ---------------------------------
+
+
+def finance_monthly_more(r: Recomputation) -> dict[tuple[str, str], dict[str, object]]:
+    """(stat_month, province_code): reversals (negative payments other than write-offs, already
+    netted in collected), every BILL row of M late fees included, and the accounts owing at the
+    end of M — the dictionary's reversed, billed_total and accounts_in_arrears."""
+    bills, payments = _ledgers(r)
+    reversed_fen: dict[tuple[str, str], int] = defaultdict(int)
+    for payment in r.x.events["PAYMENT"]:
+        amount = int(payment["amount_fen"])
+        if amount < 0 and payment["pay_type"] != "WRITEOFF":
+            reversed_fen[(payment["pay_time"][:6], payment["province"])] += amount
+    billed: dict[tuple[str, str], int] = defaultdict(int)
+    for bill in r.x.events["BILL"]:
+        billed[(bill["bill_month"], bill["province"])] += int(bill["actual_fee_fen"])
+    rows = {}
+    for month in r.months():
+        for province in r.provinces:
+            owing = 0
+            for account in set(bills) | set(payments):
+                if account[0] == province:
+                    due = sum(f for m, f in bills.get(account, []) if m <= month)
+                    owing += due > sum(a for m, a in payments.get(account, []) if m <= month)
+            rows[(month, province)] = {
+                "reversed": yuan(reversed_fen.get((month, province), 0)),
+                "billed_total": yuan(billed.get((month, province), 0)),
+                "accounts_in_arrears": owing,
+            }
+    return rows
+
+
+def collections_by_channel_more(r: Recomputation) -> dict[tuple[str, str, str], dict]:
+    """(stat_month, province_code, pay_channel): the channel's names (the channel_types seed)
+    and the number of payments counted in collected."""
+    names = {
+        row["channel_type"]: (row["channel_type_name_zh"], row["channel_type_name_en"])
+        for row in csv.DictReader((SEEDS / "channel_types.csv").open(encoding="utf-8"))
+    }
+    counted: dict[tuple[str, str, str], int] = defaultdict(int)
+    for payment in r.x.events["PAYMENT"]:
+        if payment["pay_type"] != "WRITEOFF":
+            channel = payment["pay_channel"] or UNKNOWN
+            counted[(payment["pay_time"][:6], payment["province"], channel)] += 1
+    return {
+        key: {
+            "pay_channel_name_zh": names.get(key[2], (None, None))[0],
+            "pay_channel_name_en": names.get(key[2], (None, None))[1],
+            "payment_count": count,
+        }
+        for key, count in counted.items()
+    }
+
+
+def group_monthly_more(
+    r: Recomputation, groups: dict[tuple[str, str, str], dict[str, object]]
+) -> dict[tuple[str, str, str], dict[str, object]]:
+    """(stat_month, province_code, group_id): the group's attributes in the GROUP snapshot of M
+    and is_class_mismatch (BOSS's class differs from the computed one, or BOSS holds none)."""
+    rows = {}
+    for (province, month), snapshot in r.x.snapshots["GROUP"].items():
+        for group in snapshot:
+            key = (month, province, group["group_id"])
+            employees = group["employee_count"]
+            rows[key] = {
+                "is_class_mismatch": groups[key]["boss_group_class"] != groups[key]["group_class"],
+                "group_name": group["group_name"],
+                "industry_code": group["industry_code"],
+                "city_code": group["city_code"],
+                "manager_id": group["manager_id"],
+                "employee_count": None if employees is None else int(employees),
+            }
+    return rows
+
+
+def user_value_monthly_more(
+    r: Recomputation, values: dict[tuple[str, str, str], dict[str, object]]
+) -> dict[tuple[str, str, str], dict[str, object]]:
+    """(stat_month, province_code, user_id) of the recomputed user_value_monthly rows: the
+    user's cell as for kpi_monthly, the months averaged (since the open month, at most six; six
+    without any USER snapshot) and the billed revenue of M."""
+    revenue = r.revenue_by_user_month()
+    rows = {}
+    for month, province, user_id in values:
+        user = r.latest(r.users, province, month, user_id)
+        opened = user["open_date"][:6] if user is not None else ""
+        city, brand = r.cell(province, month, user_id)
+        rows[(month, province, user_id)] = {
+            "city_code": city,
+            "brand": brand,
+            "months_averaged": sum(add_months(month, -d) >= opened for d in range(6)),
+            "billed_revenue": yuan(revenue.get((province, month, user_id), 0)),
+        }
+    return rows

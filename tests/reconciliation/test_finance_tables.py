@@ -2,8 +2,8 @@
 
 The same province build as test_recompute_from_extracts.py (conftest.py). Each published table is
 compared whole: every row, and every published column but the key, so a column added to a table
-without a recomputation fails here. Definitions and the choices where indicators.md is silent are
-in recompute_finance.py.
+without a recomputation fails here; the contract tables' columns beyond indicators.md are compared
+too. Definitions and the choices where indicators.md is silent are in recompute_finance.py.
 """
 
 from __future__ import annotations
@@ -134,3 +134,44 @@ def test_revenue_by_item_class(home, recomputed, kpi_parts):
     assert {k[4] for k in ours} == {
         "RENTAL", "LOCAL", "TOLL", "ROAM", "SMS", "DATA", "VAS", "LATEFEE"
     }  # fmt: skip
+
+
+def _compare_more(home, table: str, keys: list[str], contract: list[str], ours: dict) -> None:
+    """The columns of a contract table beyond indicators.md's (the contract ones are compared in
+    test_recompute_from_extracts.py)."""
+    columns = [
+        name
+        for (name,) in published(
+            home,
+            "select column_name from information_schema.columns where table_schema = "
+            f"'indicators' and table_name = '{table}' order by ordinal_position",
+        )
+    ]
+    more = list(next(iter(ours.values())))
+    assert columns == keys + contract + more, table
+    theirs = published_rows(home, f"indicators.{table}", keys, more)
+    assert_same_rows(f"indicators.{table}", keys, ours, theirs)
+
+
+def test_contract_tables_beyond_the_contract(home, recomputed):
+    _compare_more(
+        home, "finance_monthly", ["stat_month", "province_code"],
+        ["collected", "bad_debt", "arrears", "doubtful_debt"],
+        finance.finance_monthly_more(recomputed),
+    )  # fmt: skip
+    _compare_more(
+        home, "collections_by_channel", ["stat_month", "province_code", "pay_channel"],
+        ["collected"], finance.collections_by_channel_more(recomputed),
+    )  # fmt: skip
+    groups = recomputed.group_monthly()
+    _compare_more(
+        home, "group_monthly", ["stat_month", "province_code", "group_id"],
+        ["group_class", "boss_group_class", "active_members", "is_new_group", "group_revenue",
+         "group_arpu", "member_churn", "member_penetration"],
+        finance.group_monthly_more(recomputed, groups),
+    )  # fmt: skip
+    _compare_more(
+        home, "user_value_monthly", ["stat_month", "province_code", "user_id"],
+        ["avg_revenue_6m", "vip_tier"],
+        finance.user_value_monthly_more(recomputed, recomputed.user_value_monthly()),
+    )  # fmt: skip
