@@ -7,6 +7,7 @@ build (plus one incremental rebuild and a full refresh of the usage facts) keeps
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import subprocess
@@ -18,7 +19,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.lake_writer import write_delivery
-from tests.warehouse.sample_lake import build_sample_lake
+from tests.warehouse.sample_lake import _user, build_sample_lake
 
 REPO = Path(__file__).resolve().parents[2]
 WAREHOUSE = REPO / "warehouse"
@@ -226,11 +227,13 @@ def test_groups(warehouse: Path) -> None:
 
 def test_dictionary_and_missing_interface(warehouse: Path) -> None:
     dictionary = _rows(warehouse, "select indicator_code from indicators.dictionary")
-    codes = {code for (code,) in dictionary}
+    codes = [code for (code,) in dictionary]
+    with (WAREHOUSE / "seeds" / "indicator_dictionary.csv").open(encoding="utf-8") as seed:
+        assert sorted(codes) == sorted(row["indicator_code"] for row in csv.DictReader(seed))
     published = {c for columns in CONTRACT.values() for c in columns}
     keys = {"stat_month", "province_code", "city_code", "brand", "user_id", "group_id"}
     keys.add("pay_channel")
-    assert published - keys <= codes
+    assert sorted(published - keys - set(codes)) == []
     # PLAN never arrived: its staging view is an empty typed relation, not an error.
     assert _one(warehouse, "select count(*) from marts.dim_plans") == (0,)
 
@@ -275,3 +278,31 @@ def test_incremental_usage_picks_up_a_late_delivery(warehouse: Path) -> None:
     )
     rebuilt = {table: sorted(_rows(warehouse, f"select * from {table}")) for table in usage_facts}
     assert incremental == rebuilt
+
+
+def test_growth_without_revenue_is_flagged(warehouse: Path) -> None:
+    # Last in the module: it adds a month. April's snapshot adds U5 beside U1 and U4 (2 users on
+    # net in March) and April bills nothing, as March did: users grew, revenue did not (增量不增收).
+    snapshot = [
+        _user("U1", "C1", "GOTONE", "571", "NORMAL", dt.date(2025, 6, 10)),
+        _user("U4", "C4", "SZX", "571", "NORMAL", dt.date(2026, 2, 20)),
+        _user("U5", "C5", "GOTONE", "571", "NORMAL", dt.date(2026, 4, 2)),
+    ]
+    write_delivery(warehouse / "lake", "USER", "571", "202604", snapshot)
+    _dbt(warehouse, "run", "--select", "stg_boss__users+")
+    rows = _rows(
+        warehouse,
+        "select * from indicators.growth_vs_revenue where stat_month = '202604' order by all",
+    )
+    assert rows == [
+        ("202604", "571", 3, 2, 1, Decimal("0.5"), Decimal("0.00"), Decimal("0.00"),
+         Decimal("0.00"), None, True),
+        ("202604", "ALL", 3, 2, 1, Decimal("0.5"), Decimal("0.00"), Decimal("0.00"),
+         Decimal("0.00"), None, True),
+    ]  # fmt: skip
+    # March against February: users fell in 571 (3 to 2), so nothing is flagged there.
+    assert _rows(
+        warehouse,
+        "select province_code, is_growth_without_revenue from indicators.growth_vs_revenue "
+        "where stat_month = '202603' order by all",
+    ) == [("571", False), ("ALL", False)]
