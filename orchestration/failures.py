@@ -85,6 +85,12 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else "unknown error"
 
 
+def _evaluation_text(evaluation) -> str:
+    values = [evaluation.description or ""]
+    values += [str(getattr(v, "value", v)) for v in evaluation.metadata.values()]
+    return "\n".join(values)
+
+
 def failure_reason(instance: DagsterInstance, run_id: str, settings: Settings) -> str:
     """Why the run failed, from its event log: the same sentence for `jingfen run` and alerts."""
     records = instance.all_logs(
@@ -107,20 +113,30 @@ def failure_reason(instance: DagsterInstance, run_id: str, settings: Settings) -
             error_text = str(data.error.to_string()) if data.error else ""
             oom = out_of_memory(error_text)
             if oom:
-                memory.append(memory_sentence(f"step {event.step_key}", oom, settings))
+                memory.append((f"step {event.step_key}", oom))
             else:
                 message = _first_line(data.error.message) if data.error else "unknown error"
                 steps.append(f"step {event.step_key}: {message}")
         elif event.event_type is DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
-            if not evaluation.passed and evaluation.severity is AssetCheckSeverity.ERROR:
-                checks.append(f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}")
+            if evaluation.passed or evaluation.severity is not AssetCheckSeverity.ERROR:
+                continue
+            name = f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
+            # a check that could not be computed for want of memory failed for no data reason
+            oom = out_of_memory(_evaluation_text(evaluation))
+            if oom:
+                memory.append((f"the check {name}", oom))
+            else:
+                checks.append(name)
         elif event.message:
             run.append(_first_line(event.message))
     # A resource failure explains the checks it broke (a dbt test that ran out of memory reads
     # as a failed test): say the cause, not its symptoms.
-    if resource or memory:
-        return "; ".join(dict.fromkeys(resource + memory))
+    if memory:
+        whats = list(dict.fromkeys(what for what, _ in memory))
+        resource.append(memory_sentence(", ".join(whats), memory[0][1], settings))
+    if resource:
+        return "; ".join(dict.fromkeys(resource))
     if checks:
         shown = ", ".join(checks[:5])
         more = f" and {len(checks) - 5} more" if len(checks) > 5 else ""

@@ -163,6 +163,17 @@ def test_out_of_memory_is_named_as_such(env):
     assert "ran out of memory" in recorder.messages[0].get_content()
 
 
+def test_a_check_that_ran_out_of_memory_is_not_a_failed_check(env):
+    settings, instance, _, _ = env
+    with pytest.raises(JingfenError) as failure:
+        _execute(_job("counted_job"), instance, settings, lambda _m: None)
+    assert (
+        "failed: the check counted_is_complete on counted ran out of memory (DuckDB: Out of "
+        "Memory Error: " in str(failure.value)
+    )
+    assert "blocking check" not in str(failure.value)
+
+
 def test_the_daemon_mails_a_failed_run_of_jingfen_run_once(env, tmp_path):
     settings, instance, recorder, _ = env
     daemon = subprocess.Popen(
