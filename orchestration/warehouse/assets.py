@@ -51,7 +51,10 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     except DagsterDbtCliRuntimeError as err:
         # dbt's own messages say what broke: out of memory, a lock held by another process, or
         # (reported as it is, never retried) a failed model or test.
-        results = invocation.get_artifact("run_results.json").get("results", [])
+        try:
+            results = invocation.get_artifact("run_results.json").get("results", [])
+        except (OSError, ValueError):  # dbt stopped before writing its results
+            results = []
         text = "\n".join([str(err), *(str(r.get("message") or "") for r in results)])
         raise_classified(err, text, "the warehouse build (dbt)", Settings.from_env())
 
