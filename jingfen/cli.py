@@ -75,10 +75,20 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
-    from jingfen.query import FORMATTERS, run_query
+    from jingfen.audit import audited_query
+    from jingfen.query import FORMATTERS
 
-    result = run_query(settings, args.query)
+    result = audited_query(settings, args.query)
     sys.stdout.write(FORMATTERS[args.format](result))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from jingfen.audit import parse_since, read_audit
+    from jingfen.query import FORMATTERS
+
+    since = parse_since(args.since) if args.since else None
+    sys.stdout.write(FORMATTERS[args.format](read_audit(settings, since)))
     return 0
 
 
@@ -130,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("query")
     sql.set_defaults(func=cmd_sql)
+
+    audit = sub.add_parser("audit", help="the audit log of 'jingfen sql': who ran what, when")
+    audit.add_argument(
+        "--since", help="from a UTC date or time (2026-12-01, 2026-12-01 08:00) or an age (2h, 7d)"
+    )
+    audit.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    audit.set_defaults(func=cmd_audit)
 
     serve = sub.add_parser("serve", help="start the Dagster UI and Superset on localhost")
     serve.set_defaults(func=cmd_serve)

@@ -24,6 +24,10 @@ READ_STATEMENTS = {
 }
 
 
+class QueryRefused(JingfenError):
+    """The query was not run: it does not parse, writes, or reaches outside the published copy."""
+
+
 @dataclass(frozen=True)
 class Result:
     columns: list[str]
@@ -35,13 +39,13 @@ def run_query(settings: Settings, sql: str) -> Result:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as err:
-        raise JingfenError(f"The query does not parse: {err}") from err
+        raise QueryRefused(f"The query does not parse: {err}") from err
     if not statements:
-        raise JingfenError("The query is empty.")
+        raise QueryRefused("The query is empty.")
     for statement in statements:
         if statement.type not in READ_STATEMENTS:
             kind = statement.type.name
-            raise JingfenError(
+            raise QueryRefused(
                 f"'jingfen sql' is read-only: a {kind} statement is refused. "
                 "Only SELECT, WITH, SHOW, DESCRIBE, EXPLAIN and PRAGMA may run."
             )
@@ -52,6 +56,11 @@ def run_query(settings: Settings, sql: str) -> Result:
         cursor = con.execute(statements[-1].query)
         columns = [d[0] for d in cursor.description or []]
         return Result(columns, cursor.fetchall())
+    except duckdb.PermissionException as err:
+        raise QueryRefused(
+            f"'jingfen sql' reads only the published copy ({str(err).splitlines()[0]}): files "
+            "and other databases are out of its reach."
+        ) from err
     except duckdb.Error as err:
         raise JingfenError(f"The query failed: {err}") from err
     finally:

@@ -2,6 +2,7 @@
 
 from dagster import Definitions
 
+from orchestration.alerts import alert_on_run_failure
 from orchestration.ingestion.assets import lake_assets
 from orchestration.ingestion.jobs import ingest_daily_job, ingest_monthly_job
 from orchestration.ingestion.sensors import landing_sensor
@@ -20,6 +21,6 @@ defs = Definitions(
     asset_checks=[*quality_checks],
     jobs=[ingest_daily_job, ingest_monthly_job, build_and_publish_job, *report_jobs],
     schedules=[daily_build, month_close, *report_schedules],
-    sensors=[landing_sensor, build_after_ingestion],
+    sensors=[landing_sensor, build_after_ingestion, alert_on_run_failure],
     resources={"home": JingfenHome(), "dbt": dbt},
 )

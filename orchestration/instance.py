@@ -53,7 +53,8 @@ def fail_abandoned_runs(instance: DagsterInstance) -> list[str]:
     """Mark failed the runs of a `jingfen run` whose process is gone (killed, out of memory).
 
     Dagster keeps such a run STARTED for ever, and with one run at a time (dagster.yaml) it would
-    hold every queued run, a sensor's or the UI's, back. Returns the run ids marked.
+    hold every queued run, a sensor's or the UI's, back, as its writer slots would hold every
+    writing step. Returns the run ids marked.
     """
     host = socket.gethostname()
     in_progress = RunsFilter(
@@ -69,5 +70,7 @@ def fail_abandoned_runs(instance: DagsterInstance) -> list[str]:
                 message=f"The jingfen run process ({pid}) ended while this run was in progress "
                 "(killed or out of memory); marked failed so that queued runs can start.",
             )
+            # Its claimed writer slots (dagster.yaml pools) would otherwise block every writer.
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             abandoned.append(run.run_id)
     return abandoned

@@ -7,10 +7,12 @@ data dates with ready deliveries, the monthly ones likewise, then the build and 
 import os
 from collections.abc import Callable
 
-from dagster import AssetCheckSeverity, DagsterInstance, ExecuteInProcessResult, JobDefinition
+from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
 
 from jingfen.errors import JingfenError
 from jingfen.settings import Settings
+from orchestration.alerts import alert_failed_run
+from orchestration.failures import failure_reason
 from orchestration.instance import fail_abandoned_runs, get_instance, runner_tags
 from orchestration.resources import JingfenHome
 
@@ -18,33 +20,22 @@ RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 
 
-def _failure_reason(result: ExecuteInProcessResult) -> str:
-    failed_checks = [
-        f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed and evaluation.severity is AssetCheckSeverity.ERROR
-    ]
-    if failed_checks:
-        shown = ", ".join(failed_checks[:5])
-        more = f" and {len(failed_checks) - 5} more" if len(failed_checks) > 5 else ""
-        return f"blocking check(s) failed: {shown}{more}"
-    messages = []
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        message = error.message.strip().splitlines()[0] if error else "unknown error"
-        messages.append(f"step {event.step_key}: {message}")
-    return "; ".join(messages) or "the run did not succeed"
-
-
 def _execute(
-    job: JobDefinition, instance: DagsterInstance, tags: dict[str, str] | None = None
+    job: JobDefinition,
+    instance: DagsterInstance,
+    settings: Settings,
+    say: Callable[[str], None],
+    tags: dict[str, str] | None = None,
 ) -> ExecuteInProcessResult:
     result = job.execute_in_process(
         instance=instance, tags={**(tags or {}), **runner_tags()}, raise_on_error=False
     )
     if not result.success:
+        reason = failure_reason(instance, result.run_id, settings)
+        # The alert says what failed; whether it went out never changes what this run reports.
+        alert_failed_run(settings, job.name, result.run_id, reason, say=say)
         raise JingfenError(
-            f"Run {result.run_id} of '{job.name}' failed: {_failure_reason(result)}. "
+            f"Run {result.run_id} of '{job.name}' failed: {reason}. "
             "The previous published copy is unchanged; the Dagster UI shows the run's log."
         )
     return result
@@ -73,8 +64,14 @@ def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None
         positions = sorted(known.index(key) for key in fingerprints)
         job = defs.resolve_job_def(INGEST_JOBS[period].name)
         say(f"Ingesting {len(fingerprints)} {period} data date(s) ({job.name})…")
-        _execute(job, instance, {RANGE_START: known[positions[0]], RANGE_END: known[positions[-1]]})
+        _execute(
+            job,
+            instance,
+            settings,
+            say,
+            {RANGE_START: known[positions[0]], RANGE_END: known[positions[-1]]},
+        )
 
     say("Building the warehouse, checking it and publishing…")
-    result = _execute(defs.resolve_job_def(build_and_publish_job.name), instance)
+    result = _execute(defs.resolve_job_def(build_and_publish_job.name), instance, settings, say)
     say(f"Published a new copy at {settings.serving_db} (run {result.run_id}).")

@@ -140,7 +140,7 @@ def _reply(err: smtplib.SMTPResponseException) -> str:
     return f"{_code_of(err)} {text}".strip()
 
 
-def _deliver(config: SmtpConfig, message: EmailMessage, recipients: list[str]) -> None:
+def _deliver(config: SmtpConfig, message: EmailMessage, recipients: list[str], what: str) -> None:
     where = f"{config.host}:{config.port}"
     try:
         if config.tls == "ssl":
@@ -181,7 +181,7 @@ def _deliver(config: SmtpConfig, message: EmailMessage, recipients: list[str]) -
         if 400 <= _code_of(err) < 500:
             raise _Transient(_reply(err)) from err
         raise JingfenError(
-            f"The mail server {where} refused the report ({_reply(err)}); nothing was sent."
+            f"The mail server {where} refused {what} ({_reply(err)}); nothing was sent."
         ) from err
     except ssl.SSLError as err:
         raise JingfenError(
@@ -192,10 +192,46 @@ def _deliver(config: SmtpConfig, message: EmailMessage, recipients: list[str]) -
         raise _Transient(f"{type(err).__name__}: {err}") from err
     if refused:
         raise JingfenError(
-            f"The report was mailed, but {where} refused "
+            f"{what[0].upper()}{what[1:]} was mailed, but {where} refused "
             + ", ".join(f"{a} ({c})" for a, (c, _) in refused.items())
             + ": check those addresses."
         )
+
+
+class MailNotDelivered(JingfenError):
+    """Every attempt met a transient failure; nothing was sent."""
+
+
+def send_message(
+    config: SmtpConfig,
+    message: EmailMessage,
+    addresses: list[str],
+    *,
+    what: str,
+    attempts: int = 4,
+    backoff_seconds: float = 5.0,
+    sleep: Callable[[float], None] = time.sleep,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Deliver one message, retrying transient failures with exponential back-off."""
+    last = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            _deliver(config, message, addresses, what)
+        except _Transient as err:
+            last = str(err)
+            if attempt == attempts:
+                break
+            delay = min(backoff_seconds * 2 ** (attempt - 1), 300.0)
+            say(f"Mail server {config.host}:{config.port} not ready ({last}); "
+                f"retrying in {delay:g} s (attempt {attempt + 1} of {attempts})…")  # fmt: skip
+            sleep(delay)
+        else:
+            return
+    raise MailNotDelivered(
+        f"Could not mail {what} through {config.host}:{config.port} after {attempts} "
+        f"attempts (last: {last})"
+    )
 
 
 def send_report(
@@ -217,22 +253,9 @@ def send_report(
         )
     config = config or SmtpConfig.from_env()
     message = build_message(config, files, addresses)
-    last = ""
-    for attempt in range(1, attempts + 1):
-        try:
-            _deliver(config, message, addresses)
-        except _Transient as err:
-            last = str(err)
-            if attempt == attempts:
-                break
-            delay = min(backoff_seconds * 2 ** (attempt - 1), 300.0)
-            say(f"Mail server {config.host}:{config.port} not ready ({last}); "
-                f"retrying in {delay:g} s (attempt {attempt + 1} of {attempts})…")  # fmt: skip
-            sleep(delay)
-        else:
-            say(f"Mailed {files.pdf.name} and {files.xlsx.name} to {', '.join(addresses)}.")
-            return
-    raise JingfenError(
-        f"Could not mail the report through {config.host}:{config.port} after {attempts} "
-        f"attempts (last: {last}); the files are in {settings.reports}."
-    )
+    try:
+        send_message(config, message, addresses, what="the report", attempts=attempts,
+                     backoff_seconds=backoff_seconds, sleep=sleep, say=say)  # fmt: skip
+    except MailNotDelivered as err:
+        raise JingfenError(f"{err}; the files are in {settings.reports}.") from err
+    say(f"Mailed {files.pdf.name} and {files.xlsx.name} to {', '.join(addresses)}.")

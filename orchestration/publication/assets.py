@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from jingfen.serving import Source, connect_published, publish
 from jingfen.settings import Settings
+from orchestration.failures import infrastructure_retries
 from orchestration.ingestion.assets import lake_assets
 from orchestration.resources import JingfenHome
 from orchestration.warehouse.assets import indicator_keys
@@ -30,15 +31,16 @@ def publication_sources(settings: Settings) -> list[Source]:
 )
 def published_copy(context: AssetExecutionContext, home: JingfenHome) -> MaterializeResult:
     settings = home.settings
-    path = publish(settings, publication_sources(settings))
-    con = connect_published(settings)
-    try:
-        tables = con.execute(
-            "select schema_name || '.' || table_name, estimated_size from duckdb_tables() "
-            "order by 1"
-        ).fetchall()
-    finally:
-        con.close()
+    with infrastructure_retries("the publication", settings):
+        path = publish(settings, publication_sources(settings))
+        con = connect_published(settings)
+        try:
+            tables = con.execute(
+                "select schema_name || '.' || table_name, estimated_size from duckdb_tables() "
+                "order by 1"
+            ).fetchall()
+        finally:
+            con.close()
     context.log.info(f"published {len(tables)} tables to {path}")
     return MaterializeResult(
         metadata={

@@ -39,10 +39,14 @@ from data_quality.checks import (
 )
 from data_quality.results import BLOCKING, CheckResult, store
 from jingfen.settings import Settings
+from orchestration.failures import infrastructure_retries
 from orchestration.resources import JingfenHome
 
 GATE_JOB = "build_and_publish"
 MAX_DETAILS_CHARS = 8000
+# The checks write quality.duckdb, which the publication reads, and read warehouse.duckdb, which
+# dbt writes: they take the warehouse's one writer slot.
+QUALITY_POOL = "warehouse_writer"
 
 
 def _key(asset: str) -> AssetKey:
@@ -111,13 +115,15 @@ def _emit(
     specs=[_spec(c) for c in LAKE_CHECKS],
     name="lake_quality",
     can_subset=True,
+    pool=QUALITY_POOL,
     description="Quality of the lake: GX suites from the contract and delivery observability.",
 )
 def lake_quality(
     context: AssetCheckExecutionContext, home: JingfenHome
 ) -> Iterator[AssetCheckResult]:
     ifaces = sorted({k.asset_key.path[-1].upper() for k in context.selected_asset_check_keys})
-    results, docs = evaluate_lake(home.settings, ifaces)
+    with infrastructure_retries("the lake quality checks", home.settings):
+        results, docs = evaluate_lake(home.settings, ifaces)
     yield from _emit(context, home, results, docs)
 
 
@@ -130,12 +136,14 @@ _WAREHOUSE_KEYS = sorted({_key(c.asset) for c in WAREHOUSE_CHECKS})
     ],
     name="warehouse_quality",
     can_subset=True,
+    pool=QUALITY_POOL,
     description="Quality of marts and indicators: GX suites, reconciliations, volatility.",
 )
 def warehouse_quality(
     context: AssetCheckExecutionContext, home: JingfenHome
 ) -> Iterator[AssetCheckResult]:
-    results, docs = evaluate_warehouse(home.settings)
+    with infrastructure_retries("the warehouse quality checks", home.settings):
+        results, docs = evaluate_warehouse(home.settings)
     yield from _emit(context, home, results, docs)
 
 

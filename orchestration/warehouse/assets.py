@@ -5,8 +5,10 @@ from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from jingfen.settings import Settings
+from orchestration.failures import raise_classified
 from orchestration.warehouse.project import load_project
 
 project = load_project(Settings.from_env())
@@ -43,7 +45,18 @@ translator = WarehouseTranslator()
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: models, seeds and their tests; a failing test stops what depends on it."""
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context)
+    try:
+        yield from invocation.stream()
+    except DagsterDbtCliRuntimeError as err:
+        # dbt's own messages say what broke: out of memory, a lock held by another process, or
+        # (reported as it is, never retried) a failed model or test.
+        try:
+            results = invocation.get_artifact("run_results.json").get("results", [])
+        except (OSError, ValueError):  # dbt stopped before writing its results
+            results = []
+        text = "\n".join([str(err), *(str(r.get("message") or "") for r in results)])
+        raise_classified(err, text, "the warehouse build (dbt)", Settings.from_env())
 
 
 def indicator_keys() -> list[AssetKey]:

@@ -1,4 +1,5 @@
-"""A run whose `jingfen run` process died is marked failed, so it cannot hold the one-run queue."""
+"""The instance settings: a dead `jingfen run` holds neither the run queue nor a writer slot, and
+only infrastructure failures retry a run."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from dagster import DagsterRunStatus
+from dagster._core.events import RunFailureReason
+from dagster._core.execution.retries import auto_reexecution_should_retry_run
 from dagster._core.storage.dagster_run import DagsterRun
 
 from jingfen.settings import Settings
@@ -58,3 +61,40 @@ def test_only_runs_of_a_dead_process_are_marked_failed(
         "other_host": DagsterRunStatus.STARTED,
     }
     assert fail_abandoned_runs(instance) == []
+
+
+def test_a_dead_process_gives_its_writer_slot_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "unused"))
+    instance = get_instance(Settings.from_env({"JINGFEN_HOME": str(tmp_path)}))
+    storage = instance.event_log_storage
+    run_id = str(uuid.uuid4())
+    tags = {RUNNER_PID_TAG: str(_gone_pid()), RUNNER_HOST_TAG: socket.gethostname()}
+    instance.add_run(DagsterRun(job_name="build_and_publish", run_id=run_id,
+                                status=DagsterRunStatus.STARTED, tags=tags))  # fmt: skip
+    storage.initialize_concurrency_limit_to_default("warehouse_writer")
+    claim = storage.claim_concurrency_slot("warehouse_writer", run_id, "warehouse_models")
+    assert claim.is_claimed
+    assert storage.get_concurrency_info("warehouse_writer").active_run_ids == {run_id}
+
+    assert fail_abandoned_runs(instance) == [run_id]
+    info = storage.get_concurrency_info("warehouse_writer")
+    assert (info.slot_count, info.active_slot_count) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("reason", "retried"),
+    [(RunFailureReason.STEP_FAILURE, False), (RunFailureReason.RUN_WORKER_RESTART, True),
+     (RunFailureReason.START_TIMEOUT, True)],
+)  # fmt: skip
+def test_only_infrastructure_failures_retry_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason, retried
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "unused"))
+    instance = get_instance(Settings.from_env({"JINGFEN_HOME": str(tmp_path)}))
+    run = DagsterRun(job_name="build_and_publish", run_id=str(uuid.uuid4()),
+                     status=DagsterRunStatus.FAILURE)  # fmt: skip
+    instance.add_run(run)
+    assert (instance.run_retries_enabled, instance.run_retries_max_retries) == (True, 2)
+    assert auto_reexecution_should_retry_run(instance, run, reason) is retried
