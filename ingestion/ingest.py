@@ -30,6 +30,7 @@ from ingestion.deliveries import (
     CheckFile,
     Delivery,
     DeliveryRejected,
+    SizeMismatch,
     Unrecognised,
     read_check_file,
     scan_landing,
@@ -389,7 +390,8 @@ def _ingest(session: IngestSession, delivery: Delivery) -> DeliveryOutcome:
             return _load(session, delivery, who.check, timer)
         except DeliveryRejected as rejected:
             sample = rejected.rejects if isinstance(rejected, _ThresholdExceeded) else []
-            return _reject(session, delivery, who.check, str(rejected), sample, timer)
+            check = rejected.check if isinstance(rejected, SizeMismatch) else who.check
+            return _reject(session, delivery, check, str(rejected), sample, timer)
 
     return _failing_safely(session, who, attempt, timer)
 
