@@ -48,6 +48,15 @@ class DeliveryRejected(Exception):
     """The whole delivery is rejected; the message is the reason recorded in the load log."""
 
 
+class SizeMismatch(DeliveryRejected):
+    """The data file's size is not the check file's; the check file itself was read, so its
+    record_count is logged, as for the other rejections of a delivery with a check file."""
+
+    def __init__(self, reason: str, check: CheckFile) -> None:
+        super().__init__(reason)
+        self.check = check
+
+
 @dataclass(frozen=True)
 class CheckFile:
     file_name: str
@@ -292,8 +301,9 @@ def read_check_file(delivery: Delivery) -> CheckFile:
         )
     size = os.stat(delivery.data_path).st_size
     if size != check.byte_size:
-        raise DeliveryRejected(
+        raise SizeMismatch(
             f"byte size in the check file differs from the data file: {file_name} is {size} "
-            f"bytes, its check file says {check.byte_size} (incomplete or altered transfer?)"
+            f"bytes, its check file says {check.byte_size} (incomplete or altered transfer?)",
+            check,
         )
     return check

@@ -30,6 +30,7 @@ from ingestion.deliveries import (
     CheckFile,
     Delivery,
     DeliveryRejected,
+    SizeMismatch,
     Unrecognised,
     read_check_file,
     scan_landing,
@@ -389,7 +390,8 @@ def _ingest(session: IngestSession, delivery: Delivery) -> DeliveryOutcome:
             return _load(session, delivery, who.check, timer)
         except DeliveryRejected as rejected:
             sample = rejected.rejects if isinstance(rejected, _ThresholdExceeded) else []
-            return _reject(session, delivery, who.check, str(rejected), sample, timer)
+            check = rejected.check if isinstance(rejected, SizeMismatch) else who.check
+            return _reject(session, delivery, check, str(rejected), sample, timer)
 
     return _failing_safely(session, who, attempt, timer)
 
@@ -533,6 +535,8 @@ def _load(
                 written == check.record_count == text.line_count
                 and not parse.reader_rejected(con)
                 and not parse.has_repeated_keys(con, delivery.interface, tmp_parquet, siblings)
+                # the reader takes surplus empty fields (a|b|c||) for a record of the right length
+                and parse.pipe_count(source) == (len(delivery.interface.fields) - 1) * written
             )
             if clean:
                 parsed = parse.Parsed(written, [])

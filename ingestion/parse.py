@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import numpy as np
 
 from ingestion.contract import Field, FieldType, Interface, lake_schema
 from jingfen.settings import Settings
@@ -292,6 +293,54 @@ def blank_lines(path: Path) -> list[int]:
         return [n for n, line in enumerate(text, 1) if not line.strip(b"\r\n")]
 
 
+_SCAN_BYTES = 4 << 20
+
+
+def _line_blocks(path: Path) -> Iterable[tuple[int, np.ndarray]]:
+    """(number of the first line, bytes of whole lines) blocks of a file, for numpy scans."""
+    first, rest = 1, b""
+    with open(path, "rb") as raw:
+        while True:
+            chunk = raw.read(_SCAN_BYTES)
+            block = rest + chunk
+            if chunk:
+                cut = block.rfind(b"\n") + 1
+                block, rest = block[:cut], block[cut:]
+            if block:
+                yield first, np.frombuffer(block, np.uint8)
+                first += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+            if not chunk:
+                return
+
+
+def pipe_count(path: Path) -> int:
+    """How many ``|`` a file holds: a clean file of n-field records holds n - 1 a record."""
+    count = 0
+    buffer = memoryview(bytearray(_SCAN_BYTES))  # reused: a fresh chunk per read faults pages
+    with open(path, "rb", buffering=0) as raw:
+        while size := raw.readinto(buffer):
+            count += int(np.count_nonzero(np.frombuffer(buffer[:size], np.uint8) == 0x7C))
+    return count
+
+
+def surplus_fields(path: Path, fields: int) -> dict[int, int]:
+    """Field counts of the lines with more than ``fields`` fields, by line number.
+
+    DuckDB's reader takes a line whose surplus fields are all empty (``a|b|c||``) for a record of
+    the right length; the contract rejects it (interfaces.md §4 step 2), so the pipes are counted
+    here, per line, with numpy."""
+    found: dict[int, int] = {}
+    for first, data in _line_blocks(path):
+        newlines = np.flatnonzero(data == 0x0A)
+        ends = newlines if data[-1] == 0x0A else np.append(newlines, len(data))
+        starts = np.concatenate(([0], newlines + 1))[: len(ends)]
+        pipes = np.flatnonzero(data == 0x7C)
+        counts = np.searchsorted(pipes, ends) - np.searchsorted(pipes, starts)
+        for i in np.flatnonzero(counts >= fields):
+            found[first + int(i)] = int(counts[i]) + 1
+    return found
+
+
 def fetch_lines(path: Path, wanted: Iterable[int]) -> dict[int, str]:
     wanted = set(wanted)
     found: dict[int, str] = {}
@@ -331,6 +380,7 @@ class Staging:
         # staged row r (0-based) sits on line r + 1 + (skipped lines before it); k_j below is
         # the number of staged rows before the j-th skipped line.
         self._skip_keys = [line - j for j, line in enumerate(skipped, 1)]
+        self._reject_surplus_fields(skipped, {row[0] for row in self._reader_rows})
         self.rejects = [
             RejectedRecord(
                 line,
@@ -346,6 +396,32 @@ class Staging:
                     "SELECT rowid, _raw, _reason FROM staged WHERE _reason IS NOT NULL"
                 ).fetchall()
             ]
+
+    def _reject_surplus_fields(self, skipped: list[int], reader_lines: set[int]) -> None:
+        """Mark the staged rows of lines with surplus empty fields (see ``surplus_fields``) as
+        failing, with their whole line, so that every later step treats them as rejected."""
+        expected = len(self.iface.fields)
+        counts = {
+            line: count
+            for line, count in surplus_fields(self.path, expected).items()
+            if line not in reader_lines
+        }
+        if not counts:
+            return
+        raw = fetch_lines(self.path, counts)
+        rowid_of = {line: line - 1 - bisect.bisect_left(skipped, line) for line in counts}
+        self.con.executemany(
+            "UPDATE staged SET _reason = ?, _raw = ? WHERE rowid = ?",
+            [
+                (
+                    f"wrong number of fields: {count} instead of {expected}",
+                    redact(self.iface, raw[line]),
+                    rowid_of[line],
+                )
+                for line, count in counts.items()
+            ],
+        )
+        self._failing = self.con.execute("SELECT count(_reason) FROM staged").fetchone()[0]
 
     def line_of(self, rowid: int) -> int:
         return rowid + 1 + bisect.bisect_right(self._skip_keys, rowid)

@@ -198,3 +198,15 @@ def test_a_repeated_key_alone_is_caught(settings):
         (31, "duplicate primary key cdr_id=C00000003: first at line 3")
     ]
     assert lake_query(settings, "VOICE", "toll_type", "cdr_id = 'C00000003'") == [("0",)]
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"byte_size": 3}, {"record_count": 4}], ids=["size-mismatch", "count-mismatch"]
+)
+def test_a_rejected_delivery_with_a_check_file_logs_its_record_count(settings, kwargs):
+    land(settings, "VOICE", [voice_row(i) for i in range(3)], **kwargs)
+    ingest_landing(settings, progress=None)
+    expected = kwargs.get("record_count", 3)
+    assert ops_rows(settings, "SELECT status, record_count, rejected_count FROM load_log") == [
+        ("REJECTED", expected, expected)
+    ]

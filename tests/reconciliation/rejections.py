@@ -131,10 +131,8 @@ def judge_delivery(
         return Verdict(batch, file_name, REJECTED, None, reason=BAD_NAME), None
     expected_count = int(check[2])
     if int(check[1]) != len(data):
-        # The contract does not say what record_count a rejected delivery logs. The product
-        # logs the check file's elsewhere, but none (and 0 rejected) when the size disagrees,
-        # trusting no field of that check file; this follows it.
-        return Verdict(batch, file_name, REJECTED, None, reason=SIZE), None
+        # A rejected delivery with a check file logs its record_count (NULL only without one).
+        return Verdict(batch, file_name, REJECTED, expected_count, 0, expected_count, SIZE), None
     if data == loaded:
         return Verdict(batch, file_name, SKIPPED, expected_count), None
 
