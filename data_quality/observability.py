@@ -248,17 +248,21 @@ def schema_drift(con: duckdb.DuckDBPyConnection, iface: str, files: list[str]) -
 
 
 def sequences(con: duckdb.DuckDBPyConnection, iface: str) -> CheckResult:
-    """Split files of a data date: _001 … _max must all be loaded (a rejected one is missing)."""
+    """Split files of a data date: _001 … _max must all be loaded (a rejected one is missing).
+
+    A FAILED attempt (a resource failure) changes nothing in the lake: a file is loaded when its
+    latest other outcome loaded it, and a file that only ever FAILED is missing."""
     rows = con.execute(
         """
         with outcomes as (
             select province_code, data_date, seq, file_name,
-                   arg_max(status, processed_at) as status
+                   arg_max(status, processed_at) filter (where status <> 'FAILED') as status
             from load_log where iface = ? and seq is not null
             group by all
         ), per_date as (
             select province_code, data_date, max(cast(seq as integer)) as last_seq,
-                   list(cast(seq as integer)) filter (where status <> 'REJECTED') as loaded
+                   list(cast(seq as integer))
+                       filter (where status in ('LOADED', 'REPLACED', 'SKIPPED')) as loaded
             from outcomes group by all
         )
         select province_code, data_date, last_seq, coalesce(loaded, []) from per_date

@@ -35,6 +35,7 @@ LOAD_STATUSES = [
     ("SKIPPED", "跳过"),
     ("REPLACED", "重新交付"),
     ("REJECTED", "拒收"),
+    ("FAILED", "处理失败"),
 ]
 SEVERITIES = [("blocking", "阻断"), ("warning", "告警")]
 INTERFACES = [
