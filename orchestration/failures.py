@@ -107,8 +107,12 @@ def failure_reason(instance: DagsterInstance, run_id: str, settings: Settings) -
         if event.event_type is DagsterEventType.STEP_FAILURE:
             data = event.step_failure_data
             user = data.user_failure_data
-            if user and user.metadata.get(FAILURE_KIND) and user.description:
-                resource.append(user.description)
+            if user and user.description:
+                # dagster.Failure carries its own sentence; the error text would prefix its class
+                if user.metadata.get(FAILURE_KIND):
+                    resource.append(user.description)
+                else:
+                    steps.append(f"step {event.step_key}: {_first_line(user.description)}")
                 continue
             error_text = str(data.error.to_string()) if data.error else ""
             oom = out_of_memory(error_text)
