@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 
-from jingfen.settings import Settings
+from core.settings import Settings
 from tests.dashboards.superset_api import SupersetApi
 
 TARGET_SECONDS = 1.0

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingestion.generator import generate
+from generator import generate
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
     uv run python benchmarks/bench_incremental.py --users 20000 --months 6 [--home /tmp/bench]
 
-1. generate a synthetic province (ingestion.generator.generate) into a scratch folder;
+1. generate a synthetic province (generator.generate) into a scratch folder;
 2. land and ingest every delivery except the last daily data date; `dbt build` everything;
 3. land and ingest the last day; run the usage facts incrementally (only the (province, day) pairs
    the new records touch are recomputed), then again with --full-refresh, and print the models'
@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingestion.generator import generate  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from generator import generate  # noqa: E402
 from ingestion.ingest import ingest_landing  # noqa: E402
-from jingfen.settings import Settings  # noqa: E402
 
 FILE_RE = re.compile(r"^[A-Z]+_\d{3}_(?P<data_date>\d{6}|\d{8})_\d{3}\.(AVL(\.gz)?|CHK)$")
 

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import duckdb
 
+from core.contract import INTERFACES, FieldType, Interface, lake_schema
+from core.settings import Settings
 from ingestion import parse
-from ingestion.contract import INTERFACES, FieldType, Interface, lake_schema
 from ingestion.ingest import archive_dir, ingest_landing
 from ingestion.text import hash_and_count
-from jingfen.settings import Settings
 
 NAME = "VOICE_571_20261001_001"
 

@@ -18,10 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from core.errors import JingfenError
+from core.settings import Settings
 from dashboards.bundle import BUNDLE_DIR, normalize_export, read_bundle
 from dashboards.service import _bin, environment
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
 
 
 def export(settings: Settings, target: Path) -> dict[str, str]:

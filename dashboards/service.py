@@ -22,10 +22,10 @@ from pathlib import Path
 
 import duckdb
 
+from core.errors import JingfenError
+from core.settings import Settings
 from dashboards.bundle import build_zip
-from jingfen.errors import JingfenError
 from jingfen.serve import HOST, STOP_SECONDS, Service
-from jingfen.settings import Settings
 
 DASHBOARDS_DIR = Path(__file__).resolve().parent
 CONSTRAINTS = DASHBOARDS_DIR / "constraints.txt"

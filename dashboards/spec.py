@@ -6,7 +6,7 @@ a pre-aggregated table of the published copy (schema ``indicators``, ``ops``; ``
 code labels), never per-user rows: its size follows cities x months x segments, not users, so a
 query stays well under a second in a province of millions.
 
-Labels are Chinese; descriptions are English. Code labels come from jingfen/labels.py,
+Labels are Chinese; descriptions are English. Code labels come from core/labels.py,
 shared with the reports (brands, channels and industries from the dbt seeds).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jingfen.labels import (
+from core.labels import (
     AGING,
     BRANDS,
     CHANNEL_TYPES,

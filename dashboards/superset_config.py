@@ -1,7 +1,7 @@
 """Superset's configuration for Jingfen, loaded through SUPERSET_CONFIG_PATH.
 
 Runs inside Superset's own environment (dashboards/.venv), so it imports nothing from jingfen:
-it reads the same variable, ``JINGFEN_HOME``, that jingfen/settings.py reads. Everything Superset
+it reads the same variable, ``JINGFEN_HOME``, that core/settings.py reads. Everything Superset
 writes (metadata database, secret key, admin password) lives under ``$JINGFEN_HOME/superset``.
 """
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.contract import INTERFACES, Period
+from core.settings import Settings
 from data_quality import frames, observability, reconciliations, suites, volatility
 from data_quality.results import BLOCKING, WARNING, CheckResult, docs_dir
-from ingestion.contract import INTERFACES, Period
-from jingfen.settings import Settings
 
 # GX validates the newest data dates of each interface per run (older ones were judged by the
 # runs that loaded them): a week of daily data dates, the newest two months of monthly ones.
@@ -38,7 +38,7 @@ def _lake_specs() -> list[CheckSpec]:
                 "expectations",
                 asset,
                 WARNING,
-                f"GX suite lake_{code.lower()} (from ingestion/contract.py): types, codes, ranges, "
+                f"GX suite lake_{code.lower()} (from core/contract.py): types, codes, ranges, "
                 "null rates, primary key unique per province and data date.",
             )
         )

@@ -2,7 +2,7 @@
 
 The warehouse file is locked while dbt runs; the checks run after dbt in the same process, so
 ``warehouse`` opens it read-only for one block and closes it. Personal columns are masked the way
-the published copy masks them (``jingfen.serving``) before any frame reaches GX or a result.
+the published copy masks them (``publication.publish``) before any frame reaches GX or a result.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.contract import INTERFACES, lake_schema
-from jingfen.settings import Settings
+from core.contract import INTERFACES, lake_schema
+from core.settings import Settings
 
 PHONE_COLUMNS = ("msisdn", "other_number")
 HASHED_COLUMNS = ("cert_no",)

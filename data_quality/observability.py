@@ -19,8 +19,9 @@ from typing import Any
 
 import duckdb
 
+from core.contract import INTERFACES, Kind, Period, lake_schema
+from core.months import month_add, month_range
 from data_quality.results import BLOCKING, WARNING, CheckResult
-from ingestion.contract import INTERFACES, Kind, Period, lake_schema
 
 DAILY_DUE_HOUR = 6  # daily data date D is due by D + 1 day, 06:00
 MONTHLY_DUE_DAY = 3  # month M is due by the 3rd of M + 1
@@ -44,20 +45,6 @@ PARQUET_PHYSICAL = {
 
 def _asset(iface: str) -> str:
     return f"lake/{iface.lower()}"
-
-
-def _month_add(month: str, n: int) -> str:
-    y, m = int(month[:4]), int(month[4:]) + n
-    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-    return f"{y:04d}{m:02d}"
-
-
-def _months(first: str, last: str) -> list[str]:
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = _month_add(m, 1)
-    return out
 
 
 def _partition(keys: list[str]) -> str | None:
@@ -97,7 +84,7 @@ def expected_newest(period: Period, now: datetime) -> str:
         due = now - timedelta(hours=DAILY_DUE_HOUR) - timedelta(days=1)
         return due.strftime("%Y%m%d")
     month = now.strftime("%Y%m")
-    return _month_add(month, -1 if now.day >= MONTHLY_DUE_DAY else -2)
+    return month_add(month, -1 if now.day >= MONTHLY_DUE_DAY else -2)
 
 
 def _newest_loaded(con: duckdb.DuckDBPyConnection, iface: str) -> dict[str, str]:
@@ -170,7 +157,7 @@ def volume(con: duckdb.DuckDBPyConnection, iface: str) -> CheckResult:
                 for i in range((last - first).days + 1)
             ]
         elif days:
-            days = _months(days[0], days[-1])
+            days = month_range(days[0], days[-1])
         for i, day in enumerate(days):
             trailing = [counts.get(d, 0) for d in days[max(0, i - window) : i]]
             if len(trailing) < history or median(trailing) < VOLUME_MIN_MEDIAN:
@@ -238,7 +225,7 @@ def schema_drift(con: duckdb.DuckDBPyConnection, iface: str, files: list[str]) -
         WARNING,
         not drifted,
         float(len(drifted)),
-        "lake files' columns and types equal ingestion.contract.lake_schema",
+        "lake files' columns and types equal core.contract.lake_schema",
         {"drifted_files": drifted[:MAX_LISTED], "files": len(files)},
         None,
         f"{len(drifted)} of {len(files)} files differ from the contract"
@@ -306,7 +293,7 @@ def snapshot_months(con: duckdb.DuckDBPyConnection, iface: str) -> CheckResult:
         last = max(months)
         if province in clocks:
             last = max(last, expected_newest(Period.MONTH, clocks[province]))
-        for month in _months(min(months), last):
+        for month in month_range(min(months), last):
             if month not in months:
                 gaps.append({"province": province, "month": month})
     return CheckResult(

@@ -12,8 +12,8 @@ from typing import Any
 
 import duckdb
 
+from core.settings import Settings
 from data_quality.results import BLOCKING, WARNING, CheckResult
-from jingfen.settings import Settings
 
 MAX_LISTED = 20
 REVENUE_TOLERANCE_FEN = 0  # per user-month

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 BLOCKING = "blocking"
 WARNING = "warning"

@@ -1,4 +1,4 @@
-"""Great Expectations suites: one per lake interface (from ingestion/contract.py), one per table.
+"""Great Expectations suites: one per lake interface (from core/contract.py), one per table.
 
 The suites, their validation definitions and checkpoints live in git as a GX File Data Context
 under ``data_quality/gx``; ``python -m data_quality.suites`` writes them from the specs below
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.contract import INTERFACES, FieldType, Interface, Kind
+from core.settings import Settings
 from data_quality.results import BLOCKING, WARNING, CheckResult, docs_dir
-from ingestion.contract import INTERFACES, FieldType, Interface, Kind
-from jingfen.settings import Settings
 
 if TYPE_CHECKING:
     import pandas as pd

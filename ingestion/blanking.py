@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ingestion.contract import INTERFACES, FieldType, Interface
+from core.contract import INTERFACES, FieldType, Interface
 from ingestion.deliveries import DeliveryRejected
 from ingestion.parse import secret_slots
 from ingestion.text import HashingReader

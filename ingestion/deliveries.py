@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingestion.contract import (
+from core.contract import (
     CHECK_FIELDS,
     CHECK_FILE_RE,
     DATA_FILE_RE,

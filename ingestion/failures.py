@@ -11,7 +11,7 @@ import errno
 
 import duckdb
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 STAYS = "the delivery stays in landing for the next run"
 INTERRUPTED = f"interrupted before it was done: {STAYS}"

@@ -25,6 +25,8 @@ from typing import Any
 
 import duckdb
 
+from core.errors import JingfenError
+from core.settings import Settings
 from ingestion import blanking, failures, lake, ops_store, parse
 from ingestion.deliveries import (
     CheckFile,
@@ -37,8 +39,6 @@ from ingestion.deliveries import (
 )
 from ingestion.lock import ingest_lock
 from ingestion.text import Text, hash_and_count, needs_rewrite, rewrite_as_utf8, sha256_of
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
 
 Progress = Callable[[str], object]
 

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ingestion.contract import lake_relative_path
+from core.contract import lake_relative_path
 from ingestion.deliveries import Delivery
 
 _TMP_SUFFIX = ".parquet.tmp"

@@ -11,7 +11,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 
 @contextlib.contextmanager

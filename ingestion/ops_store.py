@@ -22,9 +22,9 @@ from pathlib import Path
 
 import duckdb
 
+from core.errors import JingfenError
+from core.settings import Settings
 from ingestion.parse import RejectedRecord
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
 
 LOAD_LOG_COLUMNS = {
     "file_name": "VARCHAR",

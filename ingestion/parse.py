@@ -21,8 +21,8 @@ from typing import TypeVar
 import duckdb
 import numpy as np
 
-from ingestion.contract import Field, FieldType, Interface, lake_schema
-from jingfen.settings import Settings
+from core.contract import Field, FieldType, Interface, lake_schema
+from core.settings import Settings
 
 # Value rules the contract states in prose only (interfaces.md §3); kept here, next to the checks.
 RANGES: dict[tuple[str, str], tuple[int, int]] = {("PAYREL", "share_pct"): (1, 100)}

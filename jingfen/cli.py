@@ -6,12 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.months import is_month
+from core.settings import Settings
 
 
 def _month(text: str) -> str:
-    if len(text) != 6 or not text.isdigit() or not 1 <= int(text[4:]) <= 12:
+    if not is_month(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a month written YYYYMM")
     return text
 
@@ -41,7 +42,7 @@ def _rate(text: str) -> float:
 
 
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
-    from ingestion.generator import generate
+    from generator import generate
 
     generate(
         settings.landing,
@@ -75,8 +76,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
-    from jingfen.audit import audited_query
-    from jingfen.query import FORMATTERS
+    from publication.audit import audited_query
+    from publication.query import FORMATTERS
 
     result = audited_query(settings, args.query)
     sys.stdout.write(FORMATTERS[args.format](result))
@@ -84,8 +85,8 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from jingfen.audit import parse_since, read_audit
-    from jingfen.query import FORMATTERS
+    from publication.audit import parse_since, read_audit
+    from publication.query import FORMATTERS
 
     since = parse_since(args.since) if args.since else None
     sys.stdout.write(FORMATTERS[args.format](read_audit(settings, since)))

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
 
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 120

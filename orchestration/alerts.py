@@ -17,8 +17,8 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
 from orchestration.failures import failure_reason
 from reports.mail import SmtpConfig, parse_recipients, send_message
 

@@ -20,7 +20,7 @@ from dagster import (
     RetryRequested,
 )
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 FAILURE_KIND = "jingfen/failure"
 RESOURCE = "resource"

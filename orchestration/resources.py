@@ -6,7 +6,7 @@ import os
 
 from dagster import ConfigurableResource
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 
 class JingfenHome(ConfigurableResource):

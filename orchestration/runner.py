@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
 from orchestration.alerts import alert_failed_run
 from orchestration.failures import failure_reason
 from orchestration.instance import fail_abandoned_runs, get_instance, runner_tags

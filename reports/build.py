@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.months import check_month, month_label
+from core.settings import Settings
 from reports import commentary, excel, figures, pdf
-from reports.figures import INT, month_label
+from reports.figures import INT
 from reports.formats import fmt
 
 
@@ -47,11 +47,6 @@ def write_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def _check_month(month: str) -> None:
-    if len(month) != 6 or not month.isdigit() or not 1 <= int(month[4:]) <= 12:
-        raise JingfenError(f"{month!r} is not a month written YYYYMM.")
-
-
 def _suffix(scope: str) -> str:
     return "" if scope == figures.ALL else f"_{scope}"
 
@@ -68,7 +63,7 @@ def build_report(
     by default it covers every province of the published copy. A month without published figures
     raises JingfenError.
     """
-    _check_month(month)
+    check_month(month)
     say(f"Reading the figures of {month} from {settings.serving_db}…")
     month_figures = figures.load_month(settings, month, province)
     month_figures.commentary = commentary.month_commentary(month_figures)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reports.figures import INT, POINTS, YUAN, FlashFigures, MonthFigures, month_label
+from core.months import month_label
+from reports.figures import INT, POINTS, YUAN, FlashFigures, MonthFigures
 from reports.formats import fmt, fmt_signed
 
 

@@ -16,11 +16,12 @@ from typing import Any
 
 import duckdb
 
-from jingfen.errors import JingfenError
-from jingfen.labels import BRANDS, SEGMENT_TYPES, TENURE_BANDS, label_of
-from jingfen.labels import VIP_TIERS as TIER_LABELS
-from jingfen.serving import connect_published
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.labels import BRANDS, SEGMENT_TYPES, TENURE_BANDS, label_of
+from core.labels import VIP_TIERS as TIER_LABELS
+from core.months import month_add
+from core.settings import Settings
+from publication.publish import connect_published
 
 ALL = "ALL"
 
@@ -151,15 +152,6 @@ FALLBACK_NAMES = {
 FINANCE_COLUMNS = ("collected", "bad_debt", "arrears", "doubtful_debt", "accounts_in_arrears")
 VIP_TIERS = [tier for tier in TIER_LABELS if tier[0] != "NONE"]  # the tiers, best first
 RATE_PLACES = Decimal("0.000001")
-
-
-def month_add(month: str, months: int) -> str:
-    index = int(month[:4]) * 12 + int(month[4:]) - 1 + months
-    return f"{index // 12:04d}{index % 12 + 1:02d}"
-
-
-def month_label(month: str) -> str:
-    return f"{month[:4]}年{month[4:]}月"
 
 
 def _rate(change: Decimal | None, base: Decimal | None) -> Decimal | None:

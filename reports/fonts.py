@@ -12,7 +12,7 @@ import functools
 import os
 from pathlib import Path
 
-from jingfen.errors import JingfenError
+from core.errors import JingfenError
 
 FONT_NAME = "JingfenCJK"
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")

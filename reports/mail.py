@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
 from reports.build import ReportFiles
 
 TLS_MODES = {"starttls": "starttls", "ssl": "ssl", "tls": "ssl", "none": "none", "off": "none",

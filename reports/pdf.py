@@ -22,8 +22,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
+from core.months import month_label
 from reports import charts
-from reports.figures import TEXT, FlashFigures, Indicator, MonthFigures, Table, month_label
+from reports.figures import TEXT, FlashFigures, Indicator, MonthFigures, Table
 from reports.fonts import register_pdf_font
 from reports.formats import DASH, fmt
 

@@ -16,9 +16,9 @@ from dagster import (
     asset,
 )
 
-from ingestion.contract import INTERFACES, Interface
+from core.contract import INTERFACES, Interface
+from core.errors import JingfenError
 from ingestion.ops_store import LoadLogBusy
-from jingfen.errors import JingfenError
 from orchestration.ingestion.partitions import partitions_of
 from orchestration.resources import JingfenHome
 

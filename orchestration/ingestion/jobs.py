@@ -2,7 +2,7 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from ingestion.contract import INTERFACES, Period
+from core.contract import INTERFACES, Period
 from orchestration.ingestion.assets import lake_key
 
 

@@ -7,7 +7,7 @@ no system delivered.
 
 from dagster import DynamicPartitionsDefinition
 
-from ingestion.contract import INTERFACES, Period
+from core.contract import INTERFACES, Period
 
 data_dates = DynamicPartitionsDefinition(name="data_date")  # YYYYMMDD, daily interfaces
 data_months = DynamicPartitionsDefinition(name="data_month")  # YYYYMM, monthly interfaces

@@ -11,7 +11,7 @@ from dagster import (
     sensor,
 )
 
-from ingestion.contract import INTERFACES, Period
+from core.contract import INTERFACES, Period
 from orchestration.ingestion.jobs import INGEST_JOBS, ingest_daily_job, ingest_monthly_job
 from orchestration.ingestion.partitions import PARTITIONS_BY_PERIOD
 from orchestration.resources import JingfenHome

@@ -2,12 +2,12 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from jingfen.serving import Source, connect_published, publish
-from jingfen.settings import Settings
+from core.settings import Settings
 from orchestration.failures import infrastructure_retries
 from orchestration.ingestion.assets import lake_assets
 from orchestration.resources import JingfenHome
 from orchestration.warehouse.assets import indicator_keys
+from publication.publish import Source, connect_published, publish
 
 PUBLISHED_SCHEMAS = {"indicators": "indicators", "marts": "marts"}
 

@@ -30,6 +30,7 @@ from dagster import (
     multi_asset_check,
 )
 
+from core.settings import Settings
 from data_quality.checks import (
     LAKE_CHECKS,
     WAREHOUSE_CHECKS,
@@ -38,7 +39,6 @@ from data_quality.checks import (
     evaluate_warehouse,
 )
 from data_quality.results import BLOCKING, CheckResult, store
-from jingfen.settings import Settings
 from orchestration.failures import infrastructure_retries
 from orchestration.resources import JingfenHome
 

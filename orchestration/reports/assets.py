@@ -17,9 +17,9 @@ from dagster import (
     define_asset_job,
 )
 
+from core.months import month_add
 from orchestration.resources import JingfenHome
 from reports import ReportFiles, build_flash, build_report, send_report
-from reports.figures import month_add
 from reports.mail import recipients_from_env
 
 PUBLISHED = AssetKey(["published", "serving"])

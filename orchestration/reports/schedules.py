@@ -18,8 +18,7 @@ from dagster import (
     schedule,
 )
 
-from jingfen.errors import JingfenError
-from jingfen.serving import connect_published
+from core.errors import JingfenError
 from orchestration.reports.assets import (
     MonthlyReportConfig,
     WeeklyFlashConfig,
@@ -28,6 +27,7 @@ from orchestration.reports.assets import (
     weekly_flash_job,
 )
 from orchestration.resources import JingfenHome
+from publication.publish import connect_published
 
 MONTHLY_OP = "reports__monthly_report"
 FLASH_OP = "reports__weekly_flash"

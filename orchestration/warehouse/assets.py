@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from jingfen.settings import Settings
+from core.settings import Settings
 from orchestration.failures import raise_classified
 from orchestration.warehouse.project import load_project
 

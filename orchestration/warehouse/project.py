@@ -8,14 +8,14 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
 SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 
 
 def dbt_environment(settings: Settings) -> None:
-    """dbt reads the same variables as jingfen/settings.py; make them absolute for it."""
+    """dbt reads the same variables as core/settings.py; make them absolute for it."""
     os.environ["JINGFEN_HOME"] = str(settings.home)
     os.environ["JINGFEN_MEMORY_LIMIT"] = settings.memory_limit
     os.environ["DBT_LOG_PATH"] = str(settings.home / "dbt" / "logs")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from dashboards import service
-from jingfen.settings import Settings
 from tests.dashboards.sample_home import build_sample_home
 from tests.dashboards.superset_api import SupersetApi
 

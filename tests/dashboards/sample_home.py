@@ -14,10 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from core.settings import Settings
 from data_quality.results import CheckResult, store
-from jingfen.serving import publish
-from jingfen.settings import Settings
 from orchestration.publication.assets import publication_sources
+from publication.publish import publish
 from tests.warehouse.lake_writer import write_delivery
 from tests.warehouse.sample_lake import build_sample_lake
 

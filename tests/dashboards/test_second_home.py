@@ -10,9 +10,9 @@ import signal
 import sqlite3
 import subprocess
 
+from core.settings import Settings
 from dashboards import service
 from dashboards.spec import DASHBOARDS
-from jingfen.settings import Settings
 from tests.dashboards.conftest import ADMIN_PASSWORD, DEMO_PASSWORD, city_name, free_port, wait_for
 from tests.dashboards.superset_api import SupersetApi
 

@@ -15,8 +15,8 @@ import duckdb
 from dashboards import service
 from dashboards.spec import DASHBOARDS, DATASETS
 from jingfen.serve import STOP_SECONDS
-from jingfen.serving import publish
 from orchestration.publication.assets import publication_sources
+from publication.publish import publish
 from tests.dashboards.conftest import free_port, wait_for
 
 

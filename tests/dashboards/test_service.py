@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from dashboards import service
 from jingfen.serve import STOP_SECONDS
-from jingfen.settings import Settings
 
 
 def test_no_published_copy_means_no_superset(tmp_path, capsys):

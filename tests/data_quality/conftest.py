@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.generator import generate
-from jingfen.settings import Settings
+from core.settings import Settings
+from generator import generate
 
 
 def run_province(home: Path, defects: float, seed: int) -> Iterator[Settings]:

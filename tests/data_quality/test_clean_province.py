@@ -12,9 +12,9 @@ import os
 
 import pytest
 
+from core.errors import JingfenError
+from core.settings import Settings
 from data_quality import checks, results, volatility
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
 from tests.data_quality.conftest import copy_home, execute, query, run_province
 
 

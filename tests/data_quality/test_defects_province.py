@@ -12,8 +12,8 @@ import json
 
 import pytest
 
+from core.settings import Settings
 from data_quality import results
-from jingfen.settings import Settings
 from tests.data_quality.conftest import query, run_province
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from core.contract import INTERFACES
+from core.settings import Settings
 from data_quality import results, suites
-from ingestion.contract import INTERFACES
-from jingfen.settings import Settings
 
 
 def _committed(name: str) -> list[tuple]:

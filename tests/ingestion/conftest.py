@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from jingfen.settings import Settings
+from core.settings import Settings
 
 
 @pytest.fixture

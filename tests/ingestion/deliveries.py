@@ -1,4 +1,4 @@
-"""Small hand-made deliveries for the ingestion tests (independent of ingestion.generator)."""
+"""Small hand-made deliveries for the ingestion tests (independent of generator)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.contract import check_file_name, data_file_name
-from jingfen.settings import Settings
+from core.contract import check_file_name, data_file_name
+from core.settings import Settings
 
 PASSWORD = "pw-SECRET-831"  # searched for everywhere a record can end up
 

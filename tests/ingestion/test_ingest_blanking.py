@@ -21,11 +21,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.contract import INTERFACES
+from core.settings import Settings
 from ingestion.blanking import blank_copy
-from ingestion.contract import INTERFACES
 from ingestion.ingest import archive_dir, ingest_landing
 from ingestion.parse import redact
-from jingfen.settings import Settings
 from tests.ingestion.deliveries import PASSWORD, land, ops_rows, user_row, write_check
 
 # GBK bytes of these characters hold 0x7C, the separator: blanking must split decoded text.

@@ -178,7 +178,7 @@ def test_a_bad_setting_is_one_sentence_and_exit_2(
 
 
 def test_good_settings_are_read(monkeypatch):
-    from jingfen.settings import Settings
+    from core.settings import Settings
 
     settings = Settings.from_env(
         {"JINGFEN_HOME": "/tmp/x", "JINGFEN_MEMORY_LIMIT": " 512mb ", "JINGFEN_THREADS": "3",

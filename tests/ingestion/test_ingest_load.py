@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 
-from ingestion.contract import INTERFACES, lake_schema
+from core.contract import INTERFACES, lake_schema
 from ingestion.ingest import (
     archive_dir,
     ingest_delivery,

@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.settings import Settings
 from ingestion import lake
 from ingestion.ingest import ingest_landing
 from jingfen.cli import main
-from jingfen.settings import Settings
 from tests.ingestion.deliveries import land, voice_row, write_check
 
 DELIVERIES = 10

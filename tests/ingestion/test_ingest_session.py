@@ -8,6 +8,7 @@ import shutil
 
 import duckdb
 
+from core.settings import Settings
 from ingestion.ingest import (
     DeliveryOutcome,
     IngestSession,
@@ -15,7 +16,6 @@ from ingestion.ingest import (
     ingest_delivery,
     list_ready_deliveries,
 )
-from jingfen.settings import Settings
 from tests.ingestion.deliveries import land, ops_rows, user_row, voice_row
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from jingfen.serving import Source, publish
-from jingfen.settings import Settings
+from core.settings import Settings
+from publication.publish import Source, publish
 
 
 def jingfen(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

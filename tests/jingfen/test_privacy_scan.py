@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.contract import DATA_FILE_RE, INTERFACES, FieldType
-from ingestion.generator.defects import RECORD_REASONS
-from jingfen.privacy import SECRET_FILE_NAME
+from core.contract import DATA_FILE_RE, INTERFACES, FieldType
+from core.privacy import SECRET_FILE_NAME
+from generator.defects import RECORD_REASONS
 
 pytestmark = pytest.mark.slow
 

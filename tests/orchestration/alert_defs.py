@@ -3,9 +3,9 @@
 import duckdb
 from dagster import AssetCheckResult, Definitions, asset, asset_check, define_asset_job
 
+from core.settings import Settings
 from data_quality.checks import _guarded
 from data_quality.results import BLOCKING
-from jingfen.settings import Settings
 from orchestration.alerts import alert_on_run_failure
 from orchestration.failures import infrastructure_retries
 

@@ -16,8 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from dagster import DagsterEventType, build_run_status_sensor_context
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
 from orchestration.instance import get_instance
 from orchestration.runner import _execute
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from dagster import Failure, RetryRequested
 
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
 from orchestration.failures import FAILURE_KIND, RESOURCE, infrastructure_retries
 
 SETTINGS = Settings.from_env({"JINGFEN_HOME": "/tmp/unused", "JINGFEN_MEMORY_LIMIT": "3GB"})

@@ -15,7 +15,7 @@ from dagster._core.events import RunFailureReason
 from dagster._core.execution.retries import auto_reexecution_should_retry_run
 from dagster._core.storage.dagster_run import DagsterRun
 
-from jingfen.settings import Settings
+from core.settings import Settings
 from orchestration.instance import (
     RUNNER_HOST_TAG,
     RUNNER_PID_TAG,

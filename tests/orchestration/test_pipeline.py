@@ -15,11 +15,11 @@ import duckdb
 import pytest
 from dagster import AssetKey, build_sensor_context
 
+from core.contract import INTERFACES
+from core.errors import JingfenError
+from core.settings import Settings
 from data_quality.checks import LAKE_CHECKS, WAREHOUSE_CHECKS
-from ingestion.contract import INTERFACES
-from ingestion.generator import generate
-from jingfen.errors import JingfenError
-from jingfen.settings import Settings
+from generator import generate
 
 OOM_LIMIT = "8MB"
 

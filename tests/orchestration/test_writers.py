@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jingfen.settings import Settings
+from core.settings import Settings
 from orchestration.instance import get_instance
 
 MODULE = "tests.orchestration.writer_defs"

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from jingfen.serving import Source, publish
-from jingfen.settings import Settings
+from core.settings import Settings
+from publication.publish import Source, publish
 from tests.warehouse.lake_writer import write_delivery
 from tests.warehouse.sample_lake import _bill, _user, build_sample_lake
 

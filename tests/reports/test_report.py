@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from jingfen.errors import JingfenError
-from jingfen.serving import connect_published
-from jingfen.settings import Settings
+from core.errors import JingfenError
+from core.settings import Settings
+from publication.publish import connect_published
 from reports import build_flash, build_report
 from reports.excel import FIRST_DATA_ROW, HEADER_ROW_EN, HEADER_ROW_ZH
 

@@ -1,6 +1,6 @@
 """Write hand-made rows into a Parquet lake laid out exactly as ingestion writes it.
 
-Columns and types come from ingestion.contract.lake_schema(), paths from lake_relative_path(), so
+Columns and types come from core.contract.lake_schema(), paths from lake_relative_path(), so
 a test lake cannot drift from the contract the dbt sources read.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from ingestion.contract import INTERFACES, lake_relative_path, lake_schema
+from core.contract import INTERFACES, lake_relative_path, lake_schema
 
 LOADED_AT = dt.datetime(2026, 4, 1, 8, 0, 0)
 

@@ -1,7 +1,7 @@
 """`dbt build` of the whole warehouse on a hand-made lake, checked against hand-worked numbers.
 
 The lake (tests/warehouse/sample_lake.py) is written with duckdb at the paths and with the types of
-ingestion.contract, so the test needs neither the generator nor the ingestion. One module-scoped
+core.contract, so the test needs neither the generator nor the ingestion. One module-scoped
 build (plus one incremental rebuild and a full refresh of the usage facts) keeps the runtime short.
 """
 

@@ -1,0 +1,334 @@
+"""The BOSS extract contract (docs/interfaces.md) as data.
+
+Everything that reads or writes extract files — the generator, the parser, the lake writer, the
+dbt sources — takes interface names, field order, types, code lists and keys from here, so the
+contract is written down exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.privacy import Personal
+
+
+class Period(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+
+
+class Kind(StrEnum):
+    SNAPSHOT = "snapshot"
+    EVENT = "event"
+
+
+class FieldType(StrEnum):
+    TEXT = "text"  # free text or identifier, kept as is
+    INT = "int"  # integer (fen, seconds, KB, counts); may be negative
+    DATE = "date"  # YYYYMMDD
+    MONTH = "month"  # YYYYMM
+    TIMESTAMP = "timestamp"  # YYYYMMDDHHMMSS, Asia/Shanghai local time
+    CODE = "code"  # one of Field.codes
+    MSISDN = "msisdn"  # 11 digits
+    SECRET = "secret"  # credential: dropped by the parser, never stored
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType = FieldType.TEXT
+    codes: tuple[str, ...] = ()
+    label: str = ""
+    personal: Personal | None = None  # masked in the published copy as core/privacy.py says
+
+
+@dataclass(frozen=True)
+class Interface:
+    code: str
+    label: str
+    period: Period
+    kind: Kind
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def stored_fields(self) -> tuple[Field, ...]:
+        """Fields that reach the lake: everything but credentials."""
+        return tuple(f for f in self.fields if f.type is not FieldType.SECRET)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.code} has no field {name!r}")
+
+    @property
+    def date_length(self) -> int:
+        return 8 if self.period is Period.DAY else 6
+
+
+def _text(name: str, label: str = "") -> Field:
+    return Field(name, FieldType.TEXT, label=label)
+
+
+def _int(name: str, label: str = "") -> Field:
+    return Field(name, FieldType.INT, label=label)
+
+
+def _date(name: str, label: str = "") -> Field:
+    return Field(name, FieldType.DATE, label=label)
+
+
+def _ts(name: str, label: str = "") -> Field:
+    return Field(name, FieldType.TIMESTAMP, label=label)
+
+
+def _personal(name: str, kind: Personal, type: FieldType = FieldType.TEXT) -> Field:
+    return Field(name, type, personal=kind)
+
+
+def _msisdn() -> Field:
+    return Field("msisdn", FieldType.MSISDN, personal=Personal.PHONE)
+
+
+def _code(name: str, codes: tuple[str, ...], label: str = "") -> Field:
+    return Field(name, FieldType.CODE, codes, label=label)
+
+
+# --- code lists --------------------------------------------------------------------------------
+
+CUST_TYPES = ("1", "2")
+CERT_TYPES = ("1", "2", "3", "9")
+GENDERS = ("M", "F")
+CUST_STATUSES = ("1", "0")
+BRANDS = ("GOTONE", "SZX", "MZONE")
+PAY_MODES = ("PRE", "POST")
+USER_STATUSES = ("NORMAL", "SUSPEND", "PRECANCEL", "CANCEL")
+PAY_METHODS = ("CASH", "BANK", "AGENT")
+ITEM_CLASSES = ("RENTAL", "LOCAL", "TOLL", "ROAM", "SMS", "DATA", "VAS", "LATEFEE", "OTHER")
+PAYREL_ITEM_CLASSES = ("ALL", *ITEM_CLASSES)
+INDUSTRIES = (
+    "GOV", "MILITARY", "MEDIA", "TELECOM", "POSTAL", "BANK", "POWER", "WATER", "GAS", "HIGHWAY",
+    "AIRPORT", "RAILWAY", "SECURITIES", "INSURANCE", "MANUFACTURING", "RETAIL", "EDUCATION",
+    "HEALTH", "OTHER",
+)  # fmt: skip
+GROUP_CLASSES = ("A", "B", "C")
+FLAGS = ("0", "1")
+CHANNEL_TYPES = ("HALL", "AGENT", "WEB", "SMS", "APP", "HOTLINE", "BANK")
+CALL_TYPES = ("MOC", "MTC", "FWD")
+CARRIERS = ("CMCC", "CU", "CT", "OTHER")
+ROAM_TYPES = ("0", "1", "2", "3")
+TOLL_TYPES = ("0", "1", "2", "3", "4")
+SMS_DIRECTIONS = ("MO", "MT")
+SMS_TYPES = ("P2P", "SP")
+RATS = ("2G", "3G", "4G", "5G")
+EVENT_TYPES = (
+    "OPEN", "CHANGE_PLAN", "SUSPEND", "RESUME", "PRECANCEL", "CANCEL", "TRANSFER", "SIMSWAP",
+)  # fmt: skip
+PAY_CHANNELS = (*CHANNEL_TYPES, "AUTO")
+PAY_TYPES = ("CASH", "CARD", "BANK_COLLECT", "AGENT_COLLECT", "TOPUP", "WRITEOFF")
+
+
+# --- the fourteen interfaces -------------------------------------------------------------------
+
+INTERFACES: dict[str, Interface] = {
+    i.code: i
+    for i in (
+        Interface(
+            "CUST", "客户", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("cust_id"), _code("cust_type", CUST_TYPES),
+                _personal("cust_name", Personal.NAME), _code("cert_type", CERT_TYPES),
+                _personal("cert_no", Personal.CERT), _code("gender", GENDERS),
+                _personal("birth_date", Personal.BIRTH_DATE, FieldType.DATE),
+                _text("city_code"), _date("create_date"),
+                _code("cust_status", CUST_STATUSES),
+            ),
+            ("cust_id",),
+        ),
+        Interface(
+            "USER", "用户", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("user_id"), _text("cust_id"), _msisdn(),
+                _code("brand", BRANDS), _text("plan_id"), _code("pay_mode", PAY_MODES),
+                _date("open_date"), _code("user_status", USER_STATUSES), _date("status_date"),
+                _text("channel_id"), _text("city_code"),
+                Field("service_password", FieldType.SECRET),
+            ),
+            ("user_id",),
+        ),
+        Interface(
+            "ACCT", "账户", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("acct_id"), _text("cust_id"), _personal("acct_name", Personal.NAME),
+                _code("pay_method", PAY_METHODS), _text("bank_code"), _date("create_date"),
+            ),
+            ("acct_id",),
+        ),
+        Interface(
+            "PAYREL", "付费关系", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("user_id"), _text("acct_id"), _code("item_class", PAYREL_ITEM_CLASSES),
+                _int("share_pct"), _int("priority"), _date("eff_date"), _date("exp_date"),
+            ),
+            ("user_id", "acct_id", "item_class", "eff_date"),
+        ),
+        Interface(
+            "GROUP", "集团客户", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("group_id"), _text("cust_id"), _text("group_name"),
+                _code("industry_code", INDUSTRIES), _code("group_class", GROUP_CLASSES),
+                _text("city_code"), _text("manager_id"), _int("employee_count"),
+                _code("cross_province", FLAGS), _code("top500_taxpayer", FLAGS),
+                _date("sign_date"),
+            ),
+            ("group_id",),
+        ),
+        Interface(
+            "GMEMBER", "集团成员", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("group_id"), _text("user_id"), _date("join_date"), _date("leave_date"),
+                _code("group_pays", FLAGS),
+            ),
+            ("group_id", "user_id", "join_date"),
+        ),
+        Interface(
+            "PLAN", "资费套餐", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("plan_id"), _text("plan_name"), _code("brand", BRANDS),
+                _int("monthly_fee_fen"), _int("free_voice_min"), _int("free_data_mb"),
+                _int("free_sms"), _date("eff_date"), _date("exp_date"),
+            ),
+            ("plan_id",),
+        ),
+        Interface(
+            "CHANNEL", "渠道", Period.MONTH, Kind.SNAPSHOT,
+            (
+                _text("channel_id"), _text("channel_name"),
+                _code("channel_type", CHANNEL_TYPES), _text("city_code"),
+            ),
+            ("channel_id",),
+        ),
+        Interface(
+            "VOICE", "语音话单", Period.DAY, Kind.EVENT,
+            (
+                _text("cdr_id"), _text("user_id"), _msisdn(),
+                _code("call_type", CALL_TYPES), _personal("other_number", Personal.PHONE),
+                _code("other_carrier", CARRIERS), _ts("start_time"), _int("duration_s"),
+                _code("roam_type", ROAM_TYPES), _code("toll_type", TOLL_TYPES),
+                _text("visited_city"), _text("cell_id"), _int("base_fee_fen"),
+                _int("toll_fee_fen"), _int("roam_fee_fen"),
+            ),
+            ("cdr_id",),
+        ),
+        Interface(
+            "SMS", "短信话单", Period.DAY, Kind.EVENT,
+            (
+                _text("cdr_id"), _text("user_id"), _msisdn(),
+                _code("direction", SMS_DIRECTIONS), _personal("other_number", Personal.PHONE),
+                _code("other_carrier", CARRIERS), _ts("send_time"),
+                _code("sms_type", SMS_TYPES), _int("fee_fen"),
+            ),
+            ("cdr_id",),
+        ),
+        Interface(
+            "DATA", "流量话单", Period.DAY, Kind.EVENT,
+            (
+                _text("cdr_id"), _text("user_id"), _msisdn(),
+                _ts("start_time"), _int("duration_s"), _int("up_kb"), _int("down_kb"),
+                _text("apn"), _code("rat", RATS), _code("roam_type", ROAM_TYPES),
+                _int("fee_fen"),
+            ),
+            ("cdr_id",),
+        ),
+        Interface(
+            "EVENT", "业务受理", Period.DAY, Kind.EVENT,
+            (
+                _text("event_id"), _text("user_id"), _code("event_type", EVENT_TYPES),
+                _ts("event_time"), _text("channel_id"), _text("staff_id"),
+                _text("old_value"), _text("new_value"),
+            ),
+            ("event_id",),
+        ),
+        Interface(
+            "PAYMENT", "缴费", Period.DAY, Kind.EVENT,
+            (
+                _text("payment_id"), _text("acct_id"), _ts("pay_time"), _int("amount_fen"),
+                _code("pay_channel", PAY_CHANNELS), _code("pay_type", PAY_TYPES),
+                _text("ref_payment_id"), _text("staff_id"),
+            ),
+            ("payment_id",),
+        ),
+        Interface(
+            "BILL", "月账单", Period.MONTH, Kind.EVENT,
+            (
+                Field("bill_month", FieldType.MONTH), _text("acct_id"), _text("user_id"),
+                _text("item_code"), _code("item_class", ITEM_CLASSES),
+                _int("standard_fee_fen"), _int("discount_fen"), _int("actual_fee_fen"),
+            ),
+            ("acct_id", "user_id", "item_code"),
+        ),
+    )
+}  # fmt: skip
+
+
+# --- file names --------------------------------------------------------------------------------
+
+DATA_FILE_RE = re.compile(
+    r"^(?P<iface>[A-Z]+)_(?P<province>\d{3})_(?P<data_date>\d{6}|\d{8})_(?P<seq>\d{3})"
+    r"\.AVL(?P<gz>\.gz)?$"
+)
+CHECK_FILE_RE = re.compile(
+    r"^(?P<iface>[A-Z]+)_(?P<province>\d{3})_(?P<data_date>\d{6}|\d{8})_(?P<seq>\d{3})\.CHK$"
+)
+CHECK_ENCODINGS = ("UTF-8", "GBK")
+CHECK_FIELDS = ("file_name", "byte_size", "record_count", "data_date", "created_at", "encoding")
+
+
+def data_file_name(iface: str, province: str, data_date: str, seq: int, gz: bool = False) -> str:
+    return f"{iface}_{province}_{data_date}_{seq:03d}.AVL" + (".gz" if gz else "")
+
+
+def check_file_name(iface: str, province: str, data_date: str, seq: int) -> str:
+    return f"{iface}_{province}_{data_date}_{seq:03d}.CHK"
+
+
+# --- the lake ----------------------------------------------------------------------------------
+
+LAKE_TYPES: dict[FieldType, str] = {
+    FieldType.TEXT: "VARCHAR",
+    FieldType.CODE: "VARCHAR",
+    FieldType.MSISDN: "VARCHAR",
+    FieldType.INT: "BIGINT",
+    FieldType.DATE: "DATE",
+    FieldType.MONTH: "VARCHAR",
+    FieldType.TIMESTAMP: "TIMESTAMP",
+}
+
+# Columns every lake file carries after the interface's own fields. The leading underscore keeps
+# them apart from the hive-style folder keys (province=…, data_date=…) and from any future field.
+LINEAGE_COLUMNS: dict[str, str] = {
+    "_province_code": "VARCHAR",  # from the file name
+    "_data_date": "VARCHAR",  # from the file name: YYYYMMDD (daily) or YYYYMM (monthly)
+    "_file_name": "VARCHAR",  # the data file as delivered
+    "_line_no": "BIGINT",  # 1-based line in the (decompressed) data file
+    "_loaded_at": "TIMESTAMP",
+}
+
+
+def lake_schema(iface: Interface) -> dict[str, str]:
+    """Column name → DuckDB type of one interface's lake files, in order."""
+    schema = {f.name: LAKE_TYPES[f.type] for f in iface.stored_fields}
+    schema.update(LINEAGE_COLUMNS)
+    return schema
+
+
+def lake_relative_path(iface: str, province: str, data_date: str, stem: str) -> str:
+    """Where one delivery lives in the lake, relative to the lake root."""
+    return f"{iface.lower()}/province={province}/data_date={data_date}/{stem}.parquet"

@@ -1,0 +1,228 @@
+"""The published copy: built from the warehouse, swapped in atomically, read by everyone else.
+
+DuckDB locks a file exclusively across processes, so readers (Superset, reports, ``jingfen sql``)
+never open the warehouse. The pipeline writes a complete new copy under a temporary name and
+``os.replace``s it over the old one: a reader holding the old file keeps it, a new connection gets
+the new one, and nobody ever sees a half-built table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from core.contract import DATA_FILE_RE, INTERFACES
+from core.errors import JingfenError
+from core.privacy import (
+    RAW_LINE_COLUMN,
+    LineLayout,
+    Masker,
+    Personal,
+    column_kind,
+    installation_secret,
+    published_name,
+)
+from core.settings import Settings
+
+# Readers of the published copy may be DuckDB 1.5 clients (BI tools, notebooks).
+PUBLISHED_STORAGE_VERSION = "v1.5.0"
+
+# Where each personal field sits in a raw line of each interface (docs/design.md, "Personal data").
+LINE_LAYOUTS = {
+    code: LineLayout(
+        tuple(f.personal for f in iface.fields),
+        frozenset(code for f in iface.fields for code in f.codes),
+    )
+    for code, iface in INTERFACES.items()
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A database file the published copy takes schemas from.
+
+    ``schemas`` maps a schema of the source to its name in the published copy; a source that
+    is not ``required`` is left out while its file does not exist.
+    """
+
+    path: Path
+    schemas: Mapping[str, str]
+    alias: str
+    required: bool = True
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def line_layout(file_name: str | None) -> LineLayout | None:
+    """The layout of a raw line of ``file_name``'s interface (None: no interface fits)."""
+    match = DATA_FILE_RE.match(file_name or "")
+    return LINE_LAYOUTS.get(match["iface"]) if match else None
+
+
+class _Masking:
+    """The select lists that copy tables with personal data masked, through Python functions
+    registered on the publishing connection: the installation secret stays in this process and
+    never appears in SQL text, an error message or the published copy."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, masker: Masker) -> None:
+        self.con = con
+        self.masker = masker
+        self.names = (f"jingfen_mask_{n}" for n in itertools.count())
+
+    def _function(self, rule: Callable[..., Any], arguments: int, result: str) -> str:
+        name = next(self.names)
+        arrow_type = pa.int32() if result == "INTEGER" else pa.string()
+
+        def masked(rows: Iterable[tuple[Any, ...]]) -> pa.Array:
+            return pa.array([None if r[-1] is None else rule(*r) for r in rows], type=arrow_type)
+
+        # DuckDB takes the arity from the Python signature.
+        def one(values: pa.Array) -> pa.Array:
+            return masked((v,) for v in values.to_pylist())
+
+        def two(first: pa.Array, values: pa.Array) -> pa.Array:
+            return masked(zip(first.to_pylist(), values.to_pylist(), strict=True))
+
+        self.con.create_function(
+            name,
+            one if arguments == 1 else two,
+            ["VARCHAR"] * arguments,
+            result,
+            type="arrow",
+            null_handling="special",
+        )
+        return name
+
+    def select(self, columns: list[str]) -> str:
+        parts = []
+        for column in columns:
+            quoted = _quote(column)
+            if column.lower() == RAW_LINE_COLUMN:
+                function = self._function(
+                    lambda file_name, line: self.masker.line(line, line_layout(file_name)),
+                    2,
+                    "VARCHAR",
+                )
+                file_name = _quote("file_name") if "file_name" in columns else "null"
+                parts.append(f"{function}({file_name}::varchar, {quoted}::varchar) as {quoted}")
+                continue
+            rule = self.masker.column(column)
+            if rule is None:
+                parts.append(quoted)
+                continue
+            birth = column_kind(column) is Personal.BIRTH_DATE
+            function = self._function(rule, 1, "INTEGER" if birth else "VARCHAR")
+            parts.append(f"{function}({quoted}::varchar) as {_quote(published_name(column))}")
+        return ", ".join(parts)
+
+
+def publish(settings: Settings, sources: Iterable[Source]) -> Path:
+    """Build a new published copy from ``sources`` and swap it in; return its path."""
+    target = settings.serving_db
+    staging = target.with_name(target.name + ".building")
+    staging.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    masker = Masker(installation_secret(settings))
+    con = duckdb.connect()
+    built = False
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.execute(
+            f"attach {_literal(str(staging))} as pub "
+            f"(storage_version {_literal(PUBLISHED_STORAGE_VERSION)})"
+        )
+        masking = _Masking(con, masker)
+        for source in sources:
+            _copy_schemas(con, source, masking)
+        con.execute("checkpoint pub")
+        con.execute("detach pub")
+        built = True
+    except duckdb.Error as err:
+        raise JingfenError(
+            f"Could not build the published copy {staging}: {err}. "
+            "The previous published copy is unchanged."
+        ) from err
+    finally:
+        con.close()
+        # A flag rather than sys.exc_info(), which also sees an exception the caller is handling.
+        if not built:
+            staging.unlink(missing_ok=True)
+    _fsync(staging)
+    os.replace(staging, target)
+    return target
+
+
+def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source, masking: _Masking) -> None:
+    if not source.path.exists() and not source.required:
+        return
+    if not source.path.exists():
+        raise JingfenError(
+            f"{source.path} does not exist: nothing to publish from it. "
+            "The previous published copy is unchanged."
+        )
+    con.execute(f"attach {_literal(str(source.path))} as {source.alias} (read_only)")
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = ? and schema_name in (select unnest(?)) "
+            "union all "
+            "select schema_name, view_name from duckdb_views() "
+            "where database_name = ? and schema_name in (select unnest(?)) and not internal "
+            "order by 1, 2",
+            [source.alias, list(source.schemas), source.alias, list(source.schemas)],
+        ).fetchall()
+        for schema in sorted({source.schemas[schema] for schema, _ in tables}):
+            con.execute(f"create schema if not exists pub.{_quote(schema)}")
+        for schema, table in tables:
+            published = f"pub.{_quote(source.schemas[schema])}.{_quote(table)}"
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "select column_name from duckdb_columns() "
+                    "where database_name = ? and schema_name = ? and table_name = ? "
+                    "order by column_index",
+                    [source.alias, schema, table],
+                ).fetchall()
+            ]
+            con.execute(
+                f"create table {published} as select {masking.select(columns)} "
+                f"from {source.alias}.{_quote(schema)}.{_quote(table)}"
+            )
+    finally:
+        con.execute(f"detach {source.alias}")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published copy that cannot reach other files either."""
+    path = settings.serving_db
+    if not path.exists():
+        raise JingfenError(
+            f"There is no published copy at {path} yet: run 'jingfen run' first "
+            "(or point JINGFEN_HOME at the home folder that has one)."
+        )
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
