@@ -76,3 +76,7 @@ test: system lint ## lint, then every test suite
 .PHONY: clean
 clean: ## remove $JINGFEN_HOME (all generated data, lake, warehouse, published copy)
 	rm -rf "$(JINGFEN_HOME)"
+
+.PHONY: fingerprint
+fingerprint: setup ## record what a seeded province publishes (tests/fixtures/published_fingerprint.json)
+	$(UV) run python -m tests.fingerprint

@@ -5,7 +5,8 @@ It builds one province with defects through the command line (`jingfen generate`
 
 - every table of the published copy: its columns and types, its row count and a hash of its
   sorted rows (doubles rounded to 9 significant digits, the home's path written as ``<home>``,
-  the values of timestamp columns left out: they say when the run ran);
+  the values of timestamp columns, run ids and durations left out: they say when and how fast
+  the run ran), and a hash per column, to tell which column changed;
 - every file of the committed dashboard bundle (its SHA-256);
 - every cell of the monthly report's and the weekly flash's workbooks, as text.
 
@@ -23,6 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +43,8 @@ REPORT_MONTH = "202604"
 # The cert_no hashes are keyed by the installation secret: a fixed one makes them comparable.
 SECRET = "5a" * 32
 VOLATILE_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE_TIME", "INTERVAL")
+VOLATILE_COLUMNS = ("run_id", "duration_ms")
+PUBLISHED_AT = re.compile(r"(发布时间 published) \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
 def _jingfen(home: Path, *args: str) -> None:
@@ -68,7 +72,7 @@ def build_province(home: Path) -> None:
 
 def _value_sql(name: str, data_type: str) -> str:
     column = f'"{name}"'
-    if data_type in VOLATILE_TYPES:
+    if data_type in VOLATILE_TYPES or name in VOLATILE_COLUMNS:
         return f"case when {column} is null then '∅' else '<time>' end"
     if data_type in ("DOUBLE", "FLOAT", "REAL"):
         return f"coalesce(printf('%.9g', {column}), '∅')"
@@ -90,16 +94,23 @@ def table_fingerprints(serving_db: Path, home: Path) -> dict[str, Any]:
                 "order by ordinal_position",
                 [schema, table],
             ).fetchall()
-            row = " || '|' || ".join(_value_sql(name, kind) for name, kind in columns)
-            count, digest = con.execute(
-                f"select count(*), md5(coalesce(string_agg(r, chr(10) order by r), '')) "
-                f'from (select {row} as r from "{schema}"."{table}")',
+            values = [_value_sql(name, kind) for name, kind in columns]
+            digests = ", ".join(
+                f"md5(coalesce(string_agg(c{i}, chr(10) order by c{i}), ''))"
+                for i in range(len(columns))
+            )
+            row = " || '|' || ".join(values)
+            cells = ", ".join(f"{value} as c{i}" for i, value in enumerate(values))
+            count, digest, *column_digests = con.execute(
+                f"select count(*), md5(coalesce(string_agg(r, chr(10) order by r), '')), {digests} "
+                f'from (select {row} as r, {cells} from "{schema}"."{table}")',
                 {"home": str(home)},
             ).fetchone()
             prints[f"{schema}.{table}"] = {
                 "columns": [f"{name} {kind}" for name, kind in columns],
                 "rows": count,
                 "md5": digest,
+                "column_md5": dict(zip([name for name, _ in columns], column_digests, strict=True)),
             }
         return prints
     finally:
@@ -119,6 +130,8 @@ def _cell(value: Any) -> Any:
         return "<time>"
     if isinstance(value, float):
         return float(f"{value:.9g}")
+    if isinstance(value, str):
+        return PUBLISHED_AT.sub(r"\1 <time>", value)
     return value
 
 
@@ -187,8 +200,17 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             elif part == "bundle":
                 lines.append(f"bundle {key}: changed")
             else:
-                changed = [field for field in before if before[field] != after[field]]
+                fields = sorted(before.keys() | after.keys())
+                changed = [field for field in fields if before.get(field) != after.get(field)]
                 lines.append(f"table {key}: {', '.join(changed)} changed")
+                if "column_md5" in changed:
+                    old_columns, new_columns = before["column_md5"], after["column_md5"]
+                    moved = [
+                        c
+                        for c in sorted(old_columns.keys() | new_columns.keys())
+                        if old_columns.get(c) != new_columns.get(c)
+                    ]
+                    lines.append(f"    values changed in {', '.join(moved)}")
                 if "columns" in changed:
                     lines.append(f"    columns {before['columns']} -> {after['columns']}")
                 if "rows" in changed:
@@ -202,13 +224,13 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _read(path: str) -> dict[str, Any]:
+def read(path: str | Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--compare"]:
-        found = differences(_read(sys.argv[2]), _read(sys.argv[3]))
+        found = differences(read(sys.argv[2]), read(sys.argv[3]))
         print("\n".join(found) or "identical")
         sys.exit(1 if found else 0)
     write(build_fingerprint(), Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURE)
