@@ -59,10 +59,11 @@ docs: setup ## dbt docs (dictionary, lineage) on http://127.0.0.1:8080, after `m
 	$(DBT) docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
 
 .PHONY: lint
-lint: setup ## ruff and sqlfluff
+lint: setup ## ruff, sqlfluff and the layer contract (lint-imports)
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run sqlfluff lint --processes 2 warehouse/models warehouse/tests
+	$(UV) run lint-imports
 
 .PHONY: format
 format: setup ## apply ruff's formatting and fixes

@@ -23,9 +23,9 @@ from pathlib import Path
 import duckdb
 
 from core.errors import JingfenError
+from core.processes import HOST, STOP_SECONDS, Service
 from core.settings import Settings
 from dashboards.bundle import build_zip
-from jingfen.serve import HOST, STOP_SECONDS, Service
 
 DASHBOARDS_DIR = Path(__file__).resolve().parent
 CONSTRAINTS = DASHBOARDS_DIR / "constraints.txt"
@@ -51,7 +51,8 @@ def venv_dir() -> Path:
     return Path(os.environ.get("JINGFEN_SUPERSET_VENV", DASHBOARDS_DIR / ".venv"))
 
 
-def _bin(name: str) -> Path:
+def superset_bin(name: str) -> Path:
+    """A program of Superset's own environment."""
     return venv_dir() / "bin" / name
 
 
@@ -67,15 +68,19 @@ def install(say=print) -> Path:
     """Create Superset's environment if missing or out of date; quick when it is current."""
     stamp_file = venv_dir() / ".jingfen-installed"
     stamp = _install_stamp()
-    if _bin("superset").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+    if (
+        superset_bin("superset").exists()
+        and stamp_file.exists()
+        and stamp_file.read_text() == stamp
+    ):
         return venv_dir()
     say(f"Installing Superset into {venv_dir()} (a few minutes the first time)…")
     # The project's own uv (a dependency), so no uv needs to be on PATH.
     uv = str(Path(sys.executable).parent / "uv")
-    if not _bin("python").exists():
+    if not superset_bin("python").exists():
         subprocess.run([uv, "venv", "--python", "3.11", str(venv_dir())], check=True)
     subprocess.run(
-        [uv, "pip", "install", "--python", str(_bin("python")), "-c", str(CONSTRAINTS),
+        [uv, "pip", "install", "--python", str(superset_bin("python")), "-c", str(CONSTRAINTS),
          *REQUIREMENTS],
         check=True,
     )  # fmt: skip
@@ -202,7 +207,7 @@ def prepare_metadata(settings: Settings, say=print) -> None:
     home.mkdir(parents=True, exist_ok=True)
     env = environment(settings)
     # Migrations and `init` only when this home has not seen this Superset version yet.
-    version = _run([str(_bin("python")), "-c",
+    version = _run([str(superset_bin("python")), "-c",
                     "import importlib.metadata as m; print(m.version('apache-superset'))"],
                    env, "report its version").strip()  # fmt: skip
     # A marker without the suffix comes from a home that may have started from an incomplete
@@ -229,8 +234,8 @@ def prepare_metadata(settings: Settings, say=print) -> None:
 def initialise(settings: Settings) -> None:
     """Migrate this home's metadata database and create Superset's roles and permissions."""
     env = environment(settings)
-    _run([str(_bin("superset")), "db", "upgrade"], env, "migrate its metadata database")
-    _run([str(_bin("superset")), "init"], env, "initialize roles and permissions")
+    _run([str(superset_bin("superset")), "db", "upgrade"], env, "migrate its metadata database")
+    _run([str(superset_bin("superset")), "init"], env, "initialize roles and permissions")
 
 
 def prepare_content(settings: Settings) -> None:
@@ -243,7 +248,7 @@ def prepare_content(settings: Settings) -> None:
     env["JINGFEN_ADMIN_PASSWORD"] = admin_password(settings)
     bundle = build_zip(settings.serving_db, settings.superset_home / "bundle.zip")
     env["JINGFEN_CITIES"] = ",".join(cities(settings))
-    _run([str(_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
+    _run([str(superset_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
          "import the dashboards and set up roles, users and row-level security")  # fmt: skip
 
 
@@ -286,7 +291,7 @@ def server_argv(settings: Settings, port_number: str) -> list[str]:
     env = environment(settings)
     return [
         "env", *(f"{key}={env[key]}" for key in keep),
-        str(_bin("gunicorn")), "--bind", f"{HOST}:{port_number}", *gunicorn_options(),
+        str(superset_bin("gunicorn")), "--bind", f"{HOST}:{port_number}", *gunicorn_options(),
         "superset.app:create_app()",
     ]  # fmt: skip
 
