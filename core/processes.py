@@ -15,6 +15,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.errors import JingfenError
@@ -29,6 +30,7 @@ class Service:
     name: str
     argv: list[str]
     url: str | None = None  # polled until it answers; None for headless services
+    env: Mapping[str, str] | None = None  # None: this process's environment
     process: subprocess.Popen | None = None
 
 
@@ -43,7 +45,7 @@ def answers(url: str) -> bool:
 def start(services: list[Service]) -> None:
     for service in services:
         # A session of its own, so stopping it also stops its children (gRPC servers…).
-        service.process = subprocess.Popen(service.argv, start_new_session=True)
+        service.process = subprocess.Popen(service.argv, env=service.env, start_new_session=True)
 
 
 def wait_until_answering(services: list[Service], seconds: float = STARTUP_SECONDS) -> None:

@@ -42,22 +42,17 @@ REQUIREMENTS = (
     # Flask-Caching 2.5 breaks Superset's metastore cache.
     "flask-caching<2.5",
 )
-DEFAULT_PORT = "8088"
 # Names the templates copied with SQLite's backup API, and the homes that started from one.
 TEMPLATE_KIND = "backup"
 
 
 def venv_dir() -> Path:
-    return Path(os.environ.get("JINGFEN_SUPERSET_VENV", DASHBOARDS_DIR / ".venv"))
+    return Path(Settings.from_env().superset_venv or DASHBOARDS_DIR / ".venv")
 
 
 def superset_bin(name: str) -> Path:
     """A program of Superset's own environment."""
     return venv_dir() / "bin" / name
-
-
-def port() -> str:
-    return os.environ.get("JINGFEN_SUPERSET_PORT", DEFAULT_PORT)
 
 
 def _install_stamp() -> str:
@@ -130,9 +125,7 @@ def _secret_file(path: Path, value: str | None) -> str:
 
 
 def admin_password(settings: Settings) -> str:
-    return _secret_file(
-        settings.superset_home / "admin_password", os.environ.get("JINGFEN_ADMIN_PASSWORD")
-    )
+    return _secret_file(settings.superset_home / "admin_password", settings.admin_password)
 
 
 def cities(settings: Settings) -> list[str]:
@@ -245,7 +238,9 @@ def prepare_content(settings: Settings) -> None:
             f"There is no published copy at {settings.serving_db} yet: run 'jingfen run' first."
         )
     env = environment(settings)
+    # superset_admin.py runs in Superset's environment, without core: it is handed its settings.
     env["JINGFEN_ADMIN_PASSWORD"] = admin_password(settings)
+    env["JINGFEN_DEMO_PASSWORD"] = settings.demo_password
     bundle = build_zip(settings.serving_db, settings.superset_home / "bundle.zip")
     env["JINGFEN_CITIES"] = ",".join(cities(settings))
     _run([str(superset_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
@@ -309,7 +304,8 @@ def superset_services(settings: Settings) -> list[Service]:
         )
         return []
     prepare(settings)
-    return [Service("Superset", server_argv(settings, port()), url=f"http://{HOST}:{port()}")]
+    port = settings.superset_port
+    return [Service("Superset", server_argv(settings, port), url=f"http://{HOST}:{port}")]
 
 
 def main(argv: list[str]) -> int:

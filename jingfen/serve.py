@@ -22,15 +22,18 @@ def dagster_services(settings: Settings) -> list[Service]:
     from orchestration.instance import fail_abandoned_runs, get_instance
 
     fail_abandoned_runs(get_instance(settings))
-    port = os.environ.get("JINGFEN_DAGSTER_PORT", "3000")
+    port = settings.dagster_port
     module = ["-m", "orchestration.definitions"]
+    # The definitions' resources take the home from JINGFEN_HOME (orchestration/resources.py).
+    env = {**os.environ, "JINGFEN_HOME": str(settings.home)}
     return [
         Service(
             "Dagster UI",
             [_venv_bin("dagster-webserver"), "-h", HOST, "-p", port, *module],
             url=f"http://{HOST}:{port}",
+            env=env,
         ),
-        Service("Dagster daemon", [_venv_bin("dagster-daemon"), "run", *module]),
+        Service("Dagster daemon", [_venv_bin("dagster-daemon"), "run", *module], env=env),
     ]
 
 
