@@ -49,20 +49,22 @@ up: sample ## set up, generate the sample province, run the pipeline, start the 
 	$(UV) run jingfen run
 	$(UV) run jingfen serve
 
-DBT := env DBT_TARGET_PATH="$(JINGFEN_HOME)/dbt/docs" DBT_LOG_PATH="$(JINGFEN_HOME)/dbt/logs" \
-	$(UV) run dbt --no-use-colors
+DBT := $(UV) run dbt --no-use-colors
 DBT_DIRS := --project-dir warehouse --profiles-dir warehouse
 
+# dbt's folders and variables are core/settings.py's (`python -m core.settings` prints them).
 .PHONY: docs
 docs: setup ## dbt docs (dictionary, lineage) on http://127.0.0.1:8080, after `make up` built the warehouse
-	$(DBT) docs generate $(DBT_DIRS)
-	$(DBT) docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
+	eval "$$($(UV) run python -m core.settings)" && \
+		$(DBT) docs generate $(DBT_DIRS) && \
+		$(DBT) docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
 
 .PHONY: lint
-lint: setup ## ruff and sqlfluff
+lint: setup ## ruff, sqlfluff and the layer contract (lint-imports)
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run sqlfluff lint --processes 2 warehouse/models warehouse/tests
+	$(UV) run lint-imports
 
 .PHONY: format
 format: setup ## apply ruff's formatting and fixes

@@ -13,23 +13,21 @@ under $JINGFEN_HOME/superset/admin_password.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 
 from core.settings import Settings
-from tests.dashboards.superset_api import SupersetApi
+from dashboards.superset_api import SupersetApi
 
 TARGET_SECONDS = 1.0
 
 
-def _password(user: str) -> str:
+def _password(settings: Settings, user: str) -> str:
     if user == "admin":
-        if os.environ.get("JINGFEN_ADMIN_PASSWORD"):
-            return os.environ["JINGFEN_ADMIN_PASSWORD"]
-        return (Settings.from_env().superset_home / "admin_password").read_text().strip()
-    return os.environ["JINGFEN_DEMO_PASSWORD"]
+        stored = settings.superset_home / "admin_password"
+        return settings.admin_password or stored.read_text().strip()
+    return settings.demo_password
 
 
 def _p95(values: list[float]) -> float:
@@ -38,7 +36,8 @@ def _p95(values: list[float]) -> float:
 
 
 def main() -> int:
-    port = os.environ.get("JINGFEN_SUPERSET_PORT", "8088")
+    settings = Settings.from_env()
+    port = settings.superset_port
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=f"http://127.0.0.1:{port}")
     parser.add_argument("--user", default="admin")
@@ -48,7 +47,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
 
-    api = SupersetApi(args.url, args.user, args.password or _password(args.user))
+    api = SupersetApi(args.url, args.user, args.password or _password(settings, args.user))
     charts = sorted(api.all("chart"), key=lambda c: c["id"])
     timings: dict[int, list[float]] = {c["id"]: [] for c in charts}
     for _ in range(args.rounds):

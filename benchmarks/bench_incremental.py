@@ -34,13 +34,8 @@ from ingestion.ingest import ingest_landing  # noqa: E402
 FILE_RE = re.compile(r"^[A-Z]+_\d{3}_(?P<data_date>\d{6}|\d{8})_\d{3}\.(AVL(\.gz)?|CHK)$")
 
 
-def _dbt(home: Path, *args: str) -> float:
-    env = {
-        **os.environ,
-        "JINGFEN_HOME": str(home),
-        "DBT_TARGET_PATH": str(home / "dbt" / "target"),
-        "DBT_LOG_PATH": str(home / "dbt" / "logs"),
-    }
+def _dbt(settings: Settings, *args: str) -> float:
+    env = {**os.environ, **settings.dbt_environment()}
     dbt = Path(sys.executable).parent / "dbt"
     warehouse = REPO / "warehouse"
     command = [str(dbt), *args, "--project-dir", str(warehouse), "--profiles-dir", str(warehouse)]
@@ -56,9 +51,9 @@ USAGE_FACTS = ("fct_user_day_usage", "fct_voice_hour_usage")
 TARGET_RATIO = 0.15
 
 
-def _model_seconds(home: Path) -> dict[str, float]:
+def _model_seconds(settings: Settings) -> dict[str, float]:
     """Each model's own execution time in the last dbt invocation (run_results.json)."""
-    results = json.loads((home / "dbt" / "target" / "run_results.json").read_text())
+    results = json.loads((settings.dbt_target / "run_results.json").read_text())
     return {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results["results"]}
 
 
@@ -82,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
 
     home = (args.home or Path(tempfile.mkdtemp(prefix="jingfen-bench-"))).resolve()
-    settings = Settings.from_env({"JINGFEN_HOME": str(home)})
+    settings = Settings.from_env().at_home(str(home))
     generated = home / "generated"
     generated.mkdir(parents=True, exist_ok=True)
     settings.landing.mkdir(parents=True, exist_ok=True)
@@ -102,16 +97,16 @@ def main() -> None:
     began = time.perf_counter()
     ingest_landing(settings, progress=None)
     print(f"ingest all but {last_day}: {time.perf_counter() - began:.1f} s")
-    print(f"dbt build (first, full): {_dbt(home, 'build'):.1f} s")
+    print(f"dbt build (first, full): {_dbt(settings, 'build'):.1f} s")
 
     _land(generated, settings.landing, lambda d: d == last_day)
     began = time.perf_counter()
     ingest_landing(settings, progress=None)
     print(f"ingest {last_day}: {time.perf_counter() - began:.1f} s")
-    incremental_wall = _dbt(home, "run", "--select", *USAGE_FACTS)
-    incremental = _model_seconds(home)
-    full_wall = _dbt(home, "run", "--select", *USAGE_FACTS, "--full-refresh")
-    full = _model_seconds(home)
+    incremental_wall = _dbt(settings, "run", "--select", *USAGE_FACTS)
+    incremental = _model_seconds(settings)
+    full_wall = _dbt(settings, "run", "--select", *USAGE_FACTS, "--full-refresh")
+    full = _model_seconds(settings)
     for model in USAGE_FACTS:
         print(f"{model}: incremental {incremental[model]:.2f} s, full refresh {full[model]:.2f} s")
     ratio = sum(incremental.values()) / sum(full.values())

@@ -25,7 +25,7 @@ import duckdb
 from core.contract import INTERFACES, FieldType, Interface, lake_schema
 from core.settings import Settings
 from ingestion import parse
-from ingestion.ingest import archive_dir, ingest_landing
+from ingestion.ingest import ingest_landing
 from ingestion.text import hash_and_count
 
 NAME = "VOICE_571_20261001_001"
@@ -122,7 +122,7 @@ def breakdown(settings: Settings, source: Path, base: Path) -> dict[str, float]:
 
 
 def land(settings: Settings, source: Path, records: int) -> None:
-    for path in (settings.lake, archive_dir(settings)):
+    for path in (settings.lake, settings.archive):
         shutil.rmtree(path, ignore_errors=True)
     settings.ops_db.unlink(missing_ok=True)
     settings.landing.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,9 @@
-"""The one place that reads the environment.
+"""The one place that reads the environment, and the one that names every path under the home.
 
 Every path a run writes lives under ``JINGFEN_HOME`` (default ``./jingfen-home``); the CLI, the
 Dagster resources, the dbt profile and Superset's config all take their locations from here.
+``.env.example`` at the repository root lists every variable read here, its default and meaning
+(tests/core/test_settings.py holds the two to each other).
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.errors import JingfenError
@@ -73,13 +76,31 @@ def _share(value: str) -> float:
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting. The mail and Superset ones are kept as given: reports/mail.py and
+    dashboards/service.py refuse a bad value when they use it, so a wrong SMTP port does not stop
+    a load."""
+
     home: Path
     memory_limit: str = "4GB"
     threads: int = 2
     reject_threshold: float = 0.05
+    dagster_port: str = "3000"
+    superset_port: str = "8088"
+    superset_venv: str = ""  # empty: dashboards/.venv
+    admin_password: str = field(default="", repr=False)  # empty: generated once per home
+    demo_password: str = field(default="", repr=False)  # empty: no demo users
+    alert_email: str = ""
+    report_recipients: str = ""
+    report_font: str = ""  # empty: the first CJK font found on the system
+    smtp_host: str = ""
+    smtp_port: str = ""
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    smtp_tls: str = "starttls"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from JINGFEN_* variables; a value that cannot mean anything raises
         SettingError naming the variable, the value and the accepted form."""
         env = os.environ if environ is None else environ
@@ -88,7 +109,35 @@ class Settings:
             memory_limit=_memory_limit(env.get("JINGFEN_MEMORY_LIMIT", cls.memory_limit)),
             threads=_threads(env.get("JINGFEN_THREADS", str(cls.threads))),
             reject_threshold=_share(env.get("JINGFEN_REJECT_THRESHOLD", str(cls.reject_threshold))),
+            dagster_port=env.get("JINGFEN_DAGSTER_PORT", "").strip() or cls.dagster_port,
+            superset_port=env.get("JINGFEN_SUPERSET_PORT", "").strip() or cls.superset_port,
+            superset_venv=env.get("JINGFEN_SUPERSET_VENV", "").strip(),
+            admin_password=env.get("JINGFEN_ADMIN_PASSWORD", ""),
+            demo_password=env.get("JINGFEN_DEMO_PASSWORD", ""),
+            alert_email=env.get("JINGFEN_ALERT_EMAIL", ""),
+            report_recipients=env.get("JINGFEN_REPORT_RECIPIENTS", ""),
+            report_font=env.get("JINGFEN_REPORT_FONT", "").strip(),
+            smtp_host=env.get("JINGFEN_SMTP_HOST", "").strip(),
+            smtp_port=env.get("JINGFEN_SMTP_PORT", "").strip(),
+            smtp_user=env.get("JINGFEN_SMTP_USER", "").strip(),
+            smtp_password=env.get("JINGFEN_SMTP_PASSWORD", ""),
+            smtp_from=env.get("JINGFEN_SMTP_FROM", "").strip(),
+            smtp_tls=env.get("JINGFEN_SMTP_TLS", "").strip().lower() or cls.smtp_tls,
         )
+
+    def at_home(self, home: str) -> Settings:
+        """These settings with another home folder (given as JINGFEN_HOME would give it)."""
+        return replace(self, home=_home(home))
+
+    def dbt_environment(self) -> dict[str, str]:
+        """What dbt, a program of its own, reads (warehouse/profiles.yml): the same variables,
+        the home made absolute, and dbt's own folders under the home."""
+        return {
+            "JINGFEN_HOME": str(self.home),
+            "JINGFEN_MEMORY_LIMIT": self.memory_limit,
+            "DBT_TARGET_PATH": str(self.dbt_target),
+            "DBT_LOG_PATH": str(self.dbt_logs),
+        }
 
     @property
     def landing(self) -> Path:
@@ -143,3 +192,64 @@ class Settings:
     def tmp(self) -> Path:
         """DuckDB spill space and work files."""
         return self.home / "tmp"
+
+    @property
+    def duckdb_spill(self) -> Path:
+        """The dbt build's DuckDB spill folder (warehouse/profiles.yml names it too)."""
+        return self.tmp / "duckdb"
+
+    @property
+    def ingest_work(self) -> Path:
+        """Ingestion's own scratch space (transcoded text, DuckDB spill), emptied by every run."""
+        return self.tmp / "ingest"
+
+    @property
+    def ingest_lock_file(self) -> Path:
+        """Held by the one ingestion that may run on this home."""
+        return self.home / "ingest.lock"
+
+    @property
+    def archive(self) -> Path:
+        """Landed files that were loaded or skipped end up here: landing holds only what is new."""
+        return self.home / "archive"
+
+    @property
+    def quality(self) -> Path:
+        """The Great Expectations context a run uses (a copy of data_quality/gx) and its docs."""
+        return self.home / "quality"
+
+    @property
+    def quality_docs(self) -> Path:
+        """Where the GX Data Docs site is built."""
+        return self.quality / "docs"
+
+    @property
+    def audit_db(self) -> Path:
+        """The audit log of `jingfen sql` (publication/audit.py)."""
+        return self.home / "audit" / "sql_audit.sqlite"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's compiled project, manifest and docs (`make docs` serves them)."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.home / "dbt" / "logs"
+
+    @property
+    def superset_export(self) -> Path:
+        """Where `python -m dashboards.export` writes by default."""
+        return self.superset_home / "export"
+
+
+def main() -> None:
+    """``python -m core.settings``: the dbt environment as shell ``export`` lines (`make docs`)."""
+    import shlex
+
+    for name, value in Settings.from_env().dbt_environment().items():
+        print(f"export {name}={shlex.quote(value)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,7 @@ from pathlib import Path
 from core.errors import JingfenError
 from core.settings import Settings
 from dashboards.bundle import BUNDLE_DIR, normalize_export, read_bundle
-from dashboards.service import _bin, environment
+from dashboards.service import environment, superset_bin
 
 
 def export(settings: Settings, target: Path) -> dict[str, str]:
@@ -29,7 +29,7 @@ def export(settings: Settings, target: Path) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as work:
         exported = Path(work) / "export.zip"
         done = subprocess.run(
-            [str(_bin("superset")), "export-dashboards", "-f", str(exported)],
+            [str(superset_bin("superset")), "export-dashboards", "-f", str(exported)],
             env=environment(settings),
             capture_output=True,
             text=True,

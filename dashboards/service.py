@@ -23,9 +23,9 @@ from pathlib import Path
 import duckdb
 
 from core.errors import JingfenError
+from core.processes import HOST, STOP_SECONDS, Service
 from core.settings import Settings
 from dashboards.bundle import build_zip
-from jingfen.serve import HOST, STOP_SECONDS, Service
 
 DASHBOARDS_DIR = Path(__file__).resolve().parent
 CONSTRAINTS = DASHBOARDS_DIR / "constraints.txt"
@@ -42,21 +42,17 @@ REQUIREMENTS = (
     # Flask-Caching 2.5 breaks Superset's metastore cache.
     "flask-caching<2.5",
 )
-DEFAULT_PORT = "8088"
 # Names the templates copied with SQLite's backup API, and the homes that started from one.
 TEMPLATE_KIND = "backup"
 
 
 def venv_dir() -> Path:
-    return Path(os.environ.get("JINGFEN_SUPERSET_VENV", DASHBOARDS_DIR / ".venv"))
+    return Path(Settings.from_env().superset_venv or DASHBOARDS_DIR / ".venv")
 
 
-def _bin(name: str) -> Path:
+def superset_bin(name: str) -> Path:
+    """A program of Superset's own environment."""
     return venv_dir() / "bin" / name
-
-
-def port() -> str:
-    return os.environ.get("JINGFEN_SUPERSET_PORT", DEFAULT_PORT)
 
 
 def _install_stamp() -> str:
@@ -67,15 +63,19 @@ def install(say=print) -> Path:
     """Create Superset's environment if missing or out of date; quick when it is current."""
     stamp_file = venv_dir() / ".jingfen-installed"
     stamp = _install_stamp()
-    if _bin("superset").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+    if (
+        superset_bin("superset").exists()
+        and stamp_file.exists()
+        and stamp_file.read_text() == stamp
+    ):
         return venv_dir()
     say(f"Installing Superset into {venv_dir()} (a few minutes the first time)…")
     # The project's own uv (a dependency), so no uv needs to be on PATH.
     uv = str(Path(sys.executable).parent / "uv")
-    if not _bin("python").exists():
+    if not superset_bin("python").exists():
         subprocess.run([uv, "venv", "--python", "3.11", str(venv_dir())], check=True)
     subprocess.run(
-        [uv, "pip", "install", "--python", str(_bin("python")), "-c", str(CONSTRAINTS),
+        [uv, "pip", "install", "--python", str(superset_bin("python")), "-c", str(CONSTRAINTS),
          *REQUIREMENTS],
         check=True,
     )  # fmt: skip
@@ -125,9 +125,7 @@ def _secret_file(path: Path, value: str | None) -> str:
 
 
 def admin_password(settings: Settings) -> str:
-    return _secret_file(
-        settings.superset_home / "admin_password", os.environ.get("JINGFEN_ADMIN_PASSWORD")
-    )
+    return _secret_file(settings.superset_home / "admin_password", settings.admin_password)
 
 
 def cities(settings: Settings) -> list[str]:
@@ -202,7 +200,7 @@ def prepare_metadata(settings: Settings, say=print) -> None:
     home.mkdir(parents=True, exist_ok=True)
     env = environment(settings)
     # Migrations and `init` only when this home has not seen this Superset version yet.
-    version = _run([str(_bin("python")), "-c",
+    version = _run([str(superset_bin("python")), "-c",
                     "import importlib.metadata as m; print(m.version('apache-superset'))"],
                    env, "report its version").strip()  # fmt: skip
     # A marker without the suffix comes from a home that may have started from an incomplete
@@ -229,8 +227,8 @@ def prepare_metadata(settings: Settings, say=print) -> None:
 def initialise(settings: Settings) -> None:
     """Migrate this home's metadata database and create Superset's roles and permissions."""
     env = environment(settings)
-    _run([str(_bin("superset")), "db", "upgrade"], env, "migrate its metadata database")
-    _run([str(_bin("superset")), "init"], env, "initialize roles and permissions")
+    _run([str(superset_bin("superset")), "db", "upgrade"], env, "migrate its metadata database")
+    _run([str(superset_bin("superset")), "init"], env, "initialize roles and permissions")
 
 
 def prepare_content(settings: Settings) -> None:
@@ -240,10 +238,12 @@ def prepare_content(settings: Settings) -> None:
             f"There is no published copy at {settings.serving_db} yet: run 'jingfen run' first."
         )
     env = environment(settings)
+    # superset_admin.py runs in Superset's environment, without core: it is handed its settings.
     env["JINGFEN_ADMIN_PASSWORD"] = admin_password(settings)
+    env["JINGFEN_DEMO_PASSWORD"] = settings.demo_password
     bundle = build_zip(settings.serving_db, settings.superset_home / "bundle.zip")
     env["JINGFEN_CITIES"] = ",".join(cities(settings))
-    _run([str(_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
+    _run([str(superset_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
          "import the dashboards and set up roles, users and row-level security")  # fmt: skip
 
 
@@ -286,7 +286,7 @@ def server_argv(settings: Settings, port_number: str) -> list[str]:
     env = environment(settings)
     return [
         "env", *(f"{key}={env[key]}" for key in keep),
-        str(_bin("gunicorn")), "--bind", f"{HOST}:{port_number}", *gunicorn_options(),
+        str(superset_bin("gunicorn")), "--bind", f"{HOST}:{port_number}", *gunicorn_options(),
         "superset.app:create_app()",
     ]  # fmt: skip
 
@@ -304,7 +304,8 @@ def superset_services(settings: Settings) -> list[Service]:
         )
         return []
     prepare(settings)
-    return [Service("Superset", server_argv(settings, port()), url=f"http://{HOST}:{port()}")]
+    port = settings.superset_port
+    return [Service("Superset", server_argv(settings, port), url=f"http://{HOST}:{port}")]
 
 
 def main(argv: list[str]) -> int:

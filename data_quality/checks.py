@@ -14,7 +14,7 @@ from pathlib import Path
 from core.contract import INTERFACES, Period
 from core.settings import Settings
 from data_quality import frames, observability, reconciliations, suites, volatility
-from data_quality.results import BLOCKING, WARNING, CheckResult, docs_dir
+from data_quality.results import BLOCKING, WARNING, CheckResult
 
 # GX validates the newest data dates of each interface per run (older ones were judged by the
 # runs that loaded them): a week of daily data dates, the newest two months of monthly ones.
@@ -214,7 +214,6 @@ __all__ = [
     "WAREHOUSE_CHECKS",
     "WARNING",
     "CheckSpec",
-    "docs_dir",
     "evaluate_lake",
     "evaluate_warehouse",
 ]

@@ -13,7 +13,6 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -65,11 +64,6 @@ class CheckResult:
     def describe(self) -> str:
         state = "passed" if self.passed else f"FAILED ({self.severity})"
         return f"{self.check_name} on {self.asset}: {state}; {self.summary}".rstrip("; ")
-
-
-def docs_dir(settings: Settings) -> Path:
-    """Where the GX Data Docs site is built."""
-    return settings.home / "quality" / "docs"
 
 
 def _json(value: Any) -> str:

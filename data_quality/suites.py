@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.contract import INTERFACES, FieldType, Interface, Kind
 from core.settings import Settings
-from data_quality.results import BLOCKING, WARNING, CheckResult, docs_dir
+from data_quality.results import BLOCKING, WARNING, CheckResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -338,14 +338,14 @@ def runtime_context(settings: Settings) -> FileDataContext:
     import great_expectations as gx
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    root = settings.home / "quality"
+    root = settings.quality
     target = root / "gx"
     source = PROJECT_ROOT / "gx"
     for folder in ("expectations", "validation_definitions", "checkpoints"):
         shutil.rmtree(target / folder, ignore_errors=True)
         shutil.copytree(source / folder, target / folder)
     config = (source / "great_expectations.yml").read_text(encoding="utf-8")
-    docs = docs_dir(settings)
+    docs = settings.quality_docs
     docs.mkdir(parents=True, exist_ok=True)
     config = config.replace(DOCS_PLACEHOLDER, str(docs) + "/")
     (target / "great_expectations.yml").write_text(config, encoding="utf-8")

@@ -119,16 +119,6 @@ def describe_failures(failed: list[DeliveryOutcome], of: str = "") -> str:
     )
 
 
-def archive_dir(settings: Settings) -> Path:
-    """Landed files that were loaded or skipped end up here: landing holds only what is new."""
-    return settings.home / "archive"
-
-
-def work_dir(settings: Settings) -> Path:
-    """Ingestion's own scratch space (transcoded text, DuckDB spill), emptied by every run."""
-    return settings.tmp / "ingest"
-
-
 def list_ready_deliveries(settings: Settings) -> list[Delivery]:
     """Deliveries whose check file has landed, in processing order."""
     return scan_landing(_landing(settings)).ready
@@ -281,7 +271,7 @@ class IngestSession:
     def parser(self) -> duckdb.DuckDBPyConnection:
         """The run's in-memory DuckDB, emptied of the previous delivery's tables."""
         if self._con is None:
-            self._con = parse.connect(self.settings, work_dir(self.settings))
+            self._con = parse.connect(self.settings, self.settings.ingest_work)
         else:
             parse.reset(self._con)
         return self._con
@@ -338,7 +328,7 @@ class IngestSession:
             self._sync_moves()
             self.ops.clear_moves()
         lake.remove_leftovers(self.settings.lake)
-        shutil.rmtree(work_dir(self.settings), ignore_errors=True)
+        shutil.rmtree(self.settings.ingest_work, ignore_errors=True)
 
     def _finish(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
         """Clear the journal of moves carried out (one short transaction per run, not per file).
@@ -481,12 +471,12 @@ def _load(
     if blanking.has_secrets(delivery.interface):
         # Parsed from its blanked copy: DuckDB, its spill files and its messages never see a
         # password; the copy is what archive or quarantine keeps.
-        parse_copy = work_dir(settings) / f"{delivery.stem}.utf8.txt"
+        parse_copy = settings.ingest_work / f"{delivery.stem}.utf8.txt"
         blanked = _blank(settings, delivery, check, parse_copy)
         text = Text(parse_copy, blanked.sha256, blanked.line_count, temporary=True)
         sha256 = text.sha256
     elif needs_rewrite(delivery, check):
-        text = rewrite_as_utf8(delivery, check, work_dir(settings))
+        text = rewrite_as_utf8(delivery, check, settings.ingest_work)
         sha256 = text.sha256
     elif current is not None or check.byte_size < _HASH_IN_THREAD_BYTES:
         sha256, line_count = hash_and_count(delivery.data_path)
@@ -561,7 +551,7 @@ def _load(
             started_at, processed_at, duration_ms, delivery.check_path.name,
             check.byte_size, check.encoding or "UTF-8",
         )  # fmt: skip
-        moves = _moves(delivery, archive_dir(settings), blanked)
+        moves = _moves(delivery, settings.archive, blanked)
         session.record(
             entry, moves, parsed.rejects,
             replaces_names=(f"{delivery.stem}.AVL", f"{delivery.stem}.AVL.gz"),
@@ -583,7 +573,7 @@ def _blank(
     assert delivery.data_path is not None
     return blanking.blank_copy(
         delivery.interface, delivery.data_path,
-        work_dir(settings) / f"{delivery.data_path.name}.blanked",
+        settings.ingest_work / f"{delivery.data_path.name}.blanked",
         check.codec if check else "utf-8", delivery.compressed, parse_copy,
     )  # fmt: skip
 
@@ -667,7 +657,7 @@ def _skip(
         str(final.relative_to(settings.lake)), started_at, processed_at, duration_ms,
         delivery.check_path.name, check.byte_size, check.encoding or "UTF-8",
     )  # fmt: skip
-    session.record(entry, _moves(delivery, archive_dir(settings), blanked))
+    session.record(entry, _moves(delivery, settings.archive, blanked))
     return _outcome(entry, final)
 
 
@@ -731,7 +721,7 @@ def _quarantine_unrecognised_file(
         else:
             try:
                 blanked = blanking.blank_copy(
-                    iface, unknown.path, work_dir(settings) / f"{name}.blanked", "utf-8",
+                    iface, unknown.path, settings.ingest_work / f"{name}.blanked", "utf-8",
                     name.lower().endswith(".gz"),
                 )  # fmt: skip
                 sha256, move = blanked.sha256, ops_store.Move(unknown.path, target, blanked.path)

@@ -20,7 +20,7 @@ def ingest_lock(
 ) -> Iterator[None]:
     """Hold the home's ingest lock; if another run holds it, say so and wait for it."""
     settings.home.mkdir(parents=True, exist_ok=True)
-    path = settings.home / "ingest.lock"
+    path = settings.ingest_lock_file
     with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

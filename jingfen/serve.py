@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import JingfenError
+from core.processes import HOST, Service, start, stop, wait_until_answering
 from core.settings import Settings
-
-HOST = "127.0.0.1"
-STARTUP_SECONDS = 120
-STOP_SECONDS = 15
-
-
-@dataclass
-class Service:
-    name: str
-    argv: list[str]
-    url: str | None = None  # polled until it answers; None for headless services
-    process: subprocess.Popen | None = None
 
 
 def _venv_bin(name: str) -> str:
@@ -37,37 +22,19 @@ def dagster_services(settings: Settings) -> list[Service]:
     from orchestration.instance import fail_abandoned_runs, get_instance
 
     fail_abandoned_runs(get_instance(settings))
-    port = os.environ.get("JINGFEN_DAGSTER_PORT", "3000")
+    port = settings.dagster_port
     module = ["-m", "orchestration.definitions"]
+    # The definitions' resources take the home from JINGFEN_HOME (orchestration/resources.py).
+    env = {**os.environ, "JINGFEN_HOME": str(settings.home)}
     return [
         Service(
             "Dagster UI",
             [_venv_bin("dagster-webserver"), "-h", HOST, "-p", port, *module],
             url=f"http://{HOST}:{port}",
+            env=env,
         ),
-        Service("Dagster daemon", [_venv_bin("dagster-daemon"), "run", *module]),
+        Service("Dagster daemon", [_venv_bin("dagster-daemon"), "run", *module], env=env),
     ]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-def _stop(services: list[Service]) -> None:
-    running = [s for s in services if s.process and s.process.poll() is None]
-    for service in running:
-        os.killpg(service.process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_SECONDS
-    for service in running:
-        try:
-            service.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(service.process.pid, signal.SIGKILL)
-            service.process.wait()
 
 
 def serve(services: list[Service], say: Callable[[str], None] = print) -> int:
@@ -80,20 +47,8 @@ def serve(services: list[Service], say: Callable[[str], None] = print) -> int:
     # Set even when SIGINT came ignored, as a shell starts a background job: `kill -INT` stops it.
     previous_int = signal.signal(signal.SIGINT, on_term)
     try:
-        for service in services:
-            # A session of its own, so stopping it also stops its children (gRPC servers…).
-            service.process = subprocess.Popen(service.argv, start_new_session=True)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        for service in services:
-            while service.url and not _answers(service.url):
-                if service.process.poll() is not None:
-                    raise JingfenError(
-                        f"{service.name} stopped while starting (exit code "
-                        f"{service.process.returncode}); its messages are above."
-                    )
-                if time.monotonic() > deadline:
-                    raise JingfenError(f"{service.name} did not answer at {service.url} in time.")
-                time.sleep(0.5)
+        start(services)
+        wait_until_answering(services)
         for service in services:
             if service.url:
                 say(f"{service.name}: {service.url}")
@@ -115,7 +70,7 @@ def serve(services: list[Service], say: Callable[[str], None] = print) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
-            _stop(services)
+            stop(services)
         finally:
             signal.signal(signal.SIGINT, previous_int)
             signal.signal(signal.SIGTERM, previous_term)

@@ -10,7 +10,7 @@ atomically, makes sure only one of them sends. The SMTP server is configured as 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
@@ -26,15 +26,8 @@ ALERT_ATTEMPTS = 3
 ALERT_BACKOFF_SECONDS = 2.0
 
 
-def run_url(run_id: str, environ: Mapping[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
-    port = env.get("JINGFEN_DAGSTER_PORT", "3000").strip() or "3000"
-    return f"http://127.0.0.1:{port}/runs/{run_id}"
-
-
-def alert_recipients(environ: Mapping[str, str] | None = None) -> list[str]:
-    env = os.environ if environ is None else environ
-    return parse_recipients(env.get("JINGFEN_ALERT_EMAIL", ""))
+def run_url(settings: Settings, run_id: str) -> str:
+    return f"http://127.0.0.1:{settings.dagster_port}/runs/{run_id}"
 
 
 def _marker(settings: Settings, run_id: str) -> Path:
@@ -50,8 +43,8 @@ def _claim(marker: Path) -> bool:
     return True
 
 
-def alert_message(config: SmtpConfig, recipients: list[str], job: str, run_id: str,
-                  reason: str) -> EmailMessage:  # fmt: skip
+def alert_message(settings: Settings, config: SmtpConfig, recipients: list[str], job: str,
+                  run_id: str, reason: str) -> EmailMessage:  # fmt: skip
     message = EmailMessage()
     message["Subject"] = f"经分 Jingfen: run of {job} failed ({run_id[:8]})"
     message["From"] = config.sender
@@ -63,7 +56,7 @@ def alert_message(config: SmtpConfig, recipients: list[str], job: str, run_id: s
             [
                 f"The run {run_id} of '{job}' failed: {reason}.",
                 "",
-                f"Run in the Dagster UI: {run_url(run_id)}",
+                f"Run in the Dagster UI: {run_url(settings, run_id)}",
                 "",
                 "The previous published copy is unchanged.",
             ]
@@ -80,10 +73,10 @@ def alert_failed_run(
     Never raises: a mail failure is said, and the run's own failure stays what is reported.
     """
     try:
-        recipients = alert_recipients()
+        recipients = parse_recipients(settings.alert_email)
         if not recipients:
             return False
-        config = SmtpConfig.from_env()
+        config = SmtpConfig.from_settings(settings)
     except JingfenError as err:
         say(f"No failure alert was mailed: {err}")
         return False
@@ -93,7 +86,7 @@ def alert_failed_run(
             return False
         send_message(
             config,
-            alert_message(config, recipients, job, run_id, reason),
+            alert_message(settings, config, recipients, job, run_id, reason),
             recipients,
             what="the failure alert",
             attempts=ALERT_ATTEMPTS,

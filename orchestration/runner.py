@@ -4,7 +4,6 @@ Three runs, because a Dagster run covers one partitions definition: the daily in
 data dates with ready deliveries, the monthly ones likewise, then the build and publication.
 """
 
-import os
 from collections.abc import Callable
 
 from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
@@ -15,6 +14,7 @@ from orchestration.alerts import alert_failed_run
 from orchestration.failures import failure_reason
 from orchestration.instance import fail_abandoned_runs, get_instance, runner_tags
 from orchestration.resources import JingfenHome
+from orchestration.warehouse.project import dbt_environment
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -28,7 +28,11 @@ def _execute(
     tags: dict[str, str] | None = None,
 ) -> ExecuteInProcessResult:
     result = job.execute_in_process(
-        instance=instance, tags={**(tags or {}), **runner_tags()}, raise_on_error=False
+        instance=instance,
+        tags={**(tags or {}), **runner_tags()},
+        raise_on_error=False,
+        # This home, not the definitions' JINGFEN_HOME: the settings are passed, not exported.
+        resources={"home": JingfenHome(home=str(settings.home))},
     )
     if not result.success:
         reason = failure_reason(instance, result.run_id, settings)
@@ -43,8 +47,9 @@ def _execute(
 
 def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None:
     """Ingest every ready delivery, build, check and publish — or raise JingfenError."""
-    # The definitions and their resources read the home folder from the environment.
-    os.environ["JINGFEN_HOME"] = str(settings.home)
+    # dbt runs as a child process that reads its settings from the environment, and the
+    # definitions parse the dbt project on import: both must see this home.
+    dbt_environment(settings)
     instance = get_instance(settings)
     for run_id in fail_abandoned_runs(instance):
         say(f"Run {run_id} was left in progress by a process that is gone: marked failed.")
@@ -54,7 +59,8 @@ def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None
     from orchestration.ingestion.sensors import ready_partitions
     from orchestration.warehouse.jobs import build_and_publish_job
 
-    for period, fingerprints in sorted(ready_partitions(JingfenHome()).items()):
+    home = JingfenHome(home=str(settings.home))
+    for period, fingerprints in sorted(ready_partitions(home).items()):
         partitions = PARTITIONS_BY_PERIOD[period]
         known = partitions.get_partition_keys(dynamic_partitions_store=instance)
         new = sorted(set(fingerprints) - set(known))

@@ -76,10 +76,6 @@ def redact(statement: str) -> str:
     return "".join(parts)
 
 
-def audit_path(settings: Settings) -> Path:
-    return settings.home / "audit" / "sql_audit.sqlite"
-
-
 def _os_user() -> str:
     # The effective user of the process, not $USER, which anybody can set.
     uid = os.geteuid()
@@ -107,7 +103,7 @@ def record(
     settings: Settings, statement: str, outcome: str, reason: str | None, rows: int | None
 ) -> None:
     """Append one query to the audit log; JingfenError when it cannot be recorded."""
-    path = audit_path(settings)
+    path = settings.audit_db
     row = (
         dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
         _os_user(),
@@ -172,7 +168,7 @@ def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
 
 def read_audit(settings: Settings, since: dt.datetime | None = None) -> Result:
     """The recorded queries, oldest first; read-only, so reading never changes the log."""
-    path = audit_path(settings)
+    path = settings.audit_db
     if not path.exists():
         return Result(COLUMNS, [])
     try:

@@ -48,14 +48,16 @@ LINE_LAYOUTS = {
 class Source:
     """A database file the published copy takes schemas from.
 
-    ``schemas`` maps a schema of the source to its name in the published copy; a source that
-    is not ``required`` is left out while its file does not exist.
+    ``schemas`` maps a schema of the source to its name in the published copy; ``excluded``
+    names tables of those schemas (``schema.table``) that stay out; a source that is not
+    ``required`` is left out while its file does not exist.
     """
 
     path: Path
     schemas: Mapping[str, str]
     alias: str
     required: bool = True
+    excluded: frozenset[str] = frozenset()
 
 
 def _quote(identifier: str) -> str:
@@ -184,6 +186,7 @@ def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source, masking: _Mask
             "order by 1, 2",
             [source.alias, list(source.schemas), source.alias, list(source.schemas)],
         ).fetchall()
+        tables = [(s, t) for s, t in tables if f"{s}.{t}" not in source.excluded]
         for schema in sorted({source.schemas[schema] for schema, _ in tables}):
             con.execute(f"create schema if not exists pub.{_quote(schema)}")
         for schema, table in tables:

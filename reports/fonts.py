@@ -9,10 +9,10 @@ collection): WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``) is the one set-up i
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from core.errors import JingfenError
+from core.settings import Settings
 
 FONT_NAME = "JingfenCJK"
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
@@ -31,7 +31,7 @@ PROBE = "经营分析月报在网用户离网率欠费"
 
 
 def _candidates() -> list[Path]:
-    configured = os.environ.get("JINGFEN_REPORT_FONT", "").strip()
+    configured = Settings.from_env().report_font
     if configured:
         path = Path(configured).expanduser()
         if not path.is_file():

@@ -1,6 +1,6 @@
 """Send a report by e-mail: one message, the PDF and the workbook attached.
 
-The SMTP server and the recipients are read here, in one place, from the environment:
+The SMTP server and the recipients come from these variables (core/settings.py reads them):
 
 | variable | meaning |
 |---|---|
@@ -18,11 +18,10 @@ exponential back-off; a refusal (5xx reply, failed log-in) raises JingfenError a
 from __future__ import annotations
 
 import mimetypes
-import os
 import smtplib
 import ssl
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -48,25 +47,24 @@ class SmtpConfig:
     timeout: float = 30.0
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SmtpConfig:
-        env = os.environ if environ is None else environ
-        host = env.get("JINGFEN_SMTP_HOST", "").strip()
+    def from_settings(cls, settings: Settings) -> SmtpConfig:
+        host = settings.smtp_host
         if not host:
             raise JingfenError(
                 "JINGFEN_SMTP_HOST is not set, so the report cannot be mailed: "
                 "set JINGFEN_SMTP_HOST (and JINGFEN_SMTP_PORT, JINGFEN_SMTP_FROM, ...) first."
             )
-        tls_text = env.get("JINGFEN_SMTP_TLS", "starttls").strip().lower() or "starttls"
+        tls_text = settings.smtp_tls.lower()
         if tls_text not in TLS_MODES:
             raise JingfenError(
                 f"JINGFEN_SMTP_TLS is {tls_text!r}: use 'starttls', 'ssl' or 'none'."
             )
         tls = TLS_MODES[tls_text]
-        port_text = env.get("JINGFEN_SMTP_PORT", "").strip()
+        port_text = settings.smtp_port
         if port_text and not port_text.isdigit():
             raise JingfenError(f"JINGFEN_SMTP_PORT is {port_text!r}: it must be a port number.")
-        user = env.get("JINGFEN_SMTP_USER", "").strip() or None
-        sender = env.get("JINGFEN_SMTP_FROM", "").strip() or user or ""
+        user = settings.smtp_user or None
+        sender = settings.smtp_from or user or ""
         if "@" not in parseaddr(sender)[1]:
             raise JingfenError(
                 "JINGFEN_SMTP_FROM is not set to an e-mail address: set the sender address "
@@ -78,7 +76,7 @@ class SmtpConfig:
             sender=sender,
             tls=tls,
             user=user,
-            password=env.get("JINGFEN_SMTP_PASSWORD") or None,
+            password=settings.smtp_password or None,
         )
 
 
@@ -94,9 +92,8 @@ def parse_recipients(text: str | Iterable[str] | None) -> list[str]:
     return addresses
 
 
-def recipients_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
-    env = os.environ if environ is None else environ
-    return parse_recipients(env.get("JINGFEN_REPORT_RECIPIENTS", ""))
+def report_recipients(settings: Settings) -> list[str]:
+    return parse_recipients(settings.report_recipients)
 
 
 def build_message(config: SmtpConfig, files: ReportFiles, recipients: list[str]) -> EmailMessage:
@@ -251,7 +248,7 @@ def send_report(
         raise JingfenError(
             "No recipient to mail the report to: give --email or set JINGFEN_REPORT_RECIPIENTS."
         )
-    config = config or SmtpConfig.from_env()
+    config = config or SmtpConfig.from_settings(settings)
     message = build_message(config, files, addresses)
     try:
         send_message(config, message, addresses, what="the report", attempts=attempts,

@@ -2,23 +2,12 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from core.settings import Settings
 from orchestration.failures import infrastructure_retries
 from orchestration.ingestion.assets import lake_assets
 from orchestration.resources import JingfenHome
 from orchestration.warehouse.assets import indicator_keys
-from publication.publish import Source, connect_published, publish
-
-PUBLISHED_SCHEMAS = {"indicators": "indicators", "marts": "marts"}
-
-
-def publication_sources(settings: Settings) -> list[Source]:
-    return [
-        Source(settings.warehouse_db, PUBLISHED_SCHEMAS, "warehouse"),
-        # A home that never ingested or never checked still publishes its indicators.
-        Source(settings.ops_db, {"main": "ops"}, "ops_store", required=False),
-        Source(settings.quality_db, {"main": "ops"}, "quality_store", required=False),
-    ]
+from publication.publish import connect_published, publish
+from publication.sources import publication_sources
 
 
 @asset(

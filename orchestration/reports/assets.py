@@ -20,7 +20,7 @@ from dagster import (
 from core.months import month_add
 from orchestration.resources import JingfenHome
 from reports import ReportFiles, build_flash, build_report, send_report
-from reports.mail import recipients_from_env
+from reports.mail import report_recipients
 
 PUBLISHED = AssetKey(["published", "serving"])
 
@@ -46,7 +46,7 @@ def previous_month(today: dt.date) -> str:
 
 
 def _deliver(context: AssetExecutionContext, home: JingfenHome, files: ReportFiles, send: bool):
-    recipients = recipients_from_env()
+    recipients = report_recipients(home.settings)
     if send and recipients:
         send_report(home.settings, files, recipients, say=context.log.info)
     elif send:

@@ -15,11 +15,9 @@ SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 
 
 def dbt_environment(settings: Settings) -> None:
-    """dbt reads the same variables as core/settings.py; make them absolute for it."""
-    os.environ["JINGFEN_HOME"] = str(settings.home)
-    os.environ["JINGFEN_MEMORY_LIMIT"] = settings.memory_limit
-    os.environ["DBT_LOG_PATH"] = str(settings.home / "dbt" / "logs")
-    os.environ["DBT_TARGET_PATH"] = str(settings.home / "dbt" / "target")
+    """Export what dbt reads (Settings.dbt_environment) to this process's environment: dbt is a
+    child process of dagster-dbt, which hands it this environment and takes no other."""
+    os.environ.update(settings.dbt_environment())
     # dagster-dbt starts `dbt` from PATH: make it this environment's even when not activated.
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
@@ -39,7 +37,7 @@ def load_project(settings: Settings) -> DbtProject:
     project = DbtProject(
         project_dir=WAREHOUSE_DIR,
         profiles_dir=WAREHOUSE_DIR,
-        target_path=settings.home / "dbt" / "target",
+        target_path=settings.dbt_target,
     )
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():

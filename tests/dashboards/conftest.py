@@ -23,8 +23,8 @@ import pytest
 
 from core.settings import Settings
 from dashboards import service
+from dashboards.superset_api import SupersetApi
 from tests.dashboards.sample_home import build_sample_home
-from tests.dashboards.superset_api import SupersetApi
 
 ADMIN_PASSWORD = "admin-test-password"
 DEMO_PASSWORD = "demo-test-password"

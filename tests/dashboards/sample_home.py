@@ -16,8 +16,8 @@ import duckdb
 
 from core.settings import Settings
 from data_quality.results import CheckResult, store
-from orchestration.publication.assets import publication_sources
 from publication.publish import publish
+from publication.sources import publication_sources
 from tests.warehouse.lake_writer import write_delivery
 from tests.warehouse.sample_lake import build_sample_lake
 

@@ -13,8 +13,8 @@ import subprocess
 from core.settings import Settings
 from dashboards import service
 from dashboards.spec import DASHBOARDS
+from dashboards.superset_api import SupersetApi
 from tests.dashboards.conftest import ADMIN_PASSWORD, DEMO_PASSWORD, city_name, free_port, wait_for
-from tests.dashboards.superset_api import SupersetApi
 
 
 def _grants(database) -> dict[str, set[tuple[str, str]]]:

@@ -12,11 +12,11 @@ import time
 
 import duckdb
 
+from core.processes import STOP_SECONDS
 from dashboards import service
 from dashboards.spec import DASHBOARDS, DATASETS
-from jingfen.serve import STOP_SECONDS
-from orchestration.publication.assets import publication_sources
 from publication.publish import publish
+from publication.sources import publication_sources
 from tests.dashboards.conftest import free_port, wait_for
 
 

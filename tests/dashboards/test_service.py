@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from core.processes import STOP_SECONDS
 from core.settings import Settings
 from dashboards import service
-from jingfen.serve import STOP_SECONDS
 
 
 def test_no_published_copy_means_no_superset(tmp_path, capsys):

@@ -24,7 +24,7 @@ import pytest
 from core.contract import INTERFACES
 from core.settings import Settings
 from ingestion.blanking import blank_copy
-from ingestion.ingest import archive_dir, ingest_landing
+from ingestion.ingest import ingest_landing
 from ingestion.parse import redact
 from tests.ingestion.deliveries import PASSWORD, land, ops_rows, user_row, write_check
 
@@ -83,7 +83,7 @@ def test_archived_copy_is_the_delivery_without_its_passwords(settings, gz, encod
     (outcome,) = ingest_landing(lenient, progress=None).outcomes
 
     assert (outcome.status, outcome.loaded_count, outcome.rejected_count) == ("LOADED", 3, 2)
-    archived = (archive_dir(lenient) / data.name).read_bytes()
+    archived = (lenient.archive / data.name).read_bytes()
     assert (archived[:2] == b"\x1f\x8b") is gz
     text = gzip.decompress(archived) if gz else archived
     assert text == _lines(_blanked_rows(), newline).encode(codec)
@@ -107,7 +107,7 @@ def test_redelivery_is_still_recognised_by_the_delivered_hash(settings):
         ("SKIPPED", "identical to the version already loaded")
     ]
     assert [o.status for o in changed] == ["REPLACED"]
-    assert (archive_dir(settings) / data.name).read_bytes() == _lines(
+    assert (settings.archive / data.name).read_bytes() == _lines(
         ["|".join(user_row(1)[:-1]) + "|", "|".join(user_row(3)[:-1]) + "|"]
     ).encode()
     _no_password_under(settings.home)
@@ -149,7 +149,7 @@ def test_no_password_left_by_a_killed_run(tmp_path):
     rows = [user_row(i) for i in range(1, 30_001)]
     for month in range(1, 9):
         land(settings, "USER", rows, f"2026{month:02d}", gz=month % 2 == 0)
-    archive = archive_dir(settings)
+    archive = settings.archive
     env = {**os.environ, "JINGFEN_HOME": str(settings.home)}
     for done, extra in ((0, 0.2), (2, 0.05), (4, 0.1), (6, 0.0)):
         run = subprocess.Popen([sys.executable, "-m", "jingfen.cli", "ingest"], env=env,

@@ -8,7 +8,6 @@ import duckdb
 
 from core.contract import INTERFACES, lake_schema
 from ingestion.ingest import (
-    archive_dir,
     ingest_delivery,
     ingest_landing,
     list_ready_deliveries,
@@ -49,7 +48,7 @@ def test_a_delivery_loads_typed_with_lineage_and_moves_to_archive(settings):
     )  # fmt: skip
     assert [n for (n,) in lake_query(settings, "VOICE", "_line_no")] == list(range(1, 11))
     assert sorted(p.name for p in settings.landing.iterdir()) == []
-    assert sorted(p.name for p in archive_dir(settings).iterdir()) == [
+    assert sorted(p.name for p in settings.archive.iterdir()) == [
         "VOICE_571_20261001_001.AVL",
         "VOICE_571_20261001_001.CHK",
     ]

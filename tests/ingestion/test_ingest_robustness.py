@@ -135,7 +135,7 @@ def test_runs_killed_at_any_moment_end_like_one_clean_run(tmp_path, landed, clea
 def test_a_second_run_waits_for_the_first(tmp_path, landed, clean_state):
     settings = _home(tmp_path, landed, "home")
     first = _start(settings)
-    lock = settings.home / "ingest.lock"
+    lock = settings.ingest_lock_file
     deadline = time.monotonic() + 30
     while not (lock.exists() and lock.read_text() == str(first.pid)):
         assert time.monotonic() < deadline

@@ -18,7 +18,7 @@ import pytest
 
 from core.errors import JingfenError
 from core.settings import Settings
-from publication.audit import audit_path, parse_since, redact
+from publication.audit import parse_since, redact
 from publication.publish import Source, publish
 
 ME = pwd.getpwuid(os.geteuid()).pw_name
@@ -104,7 +104,7 @@ def test_concurrent_queries_are_all_recorded(home):
 
 def test_the_store_refuses_updates_and_deletes_and_is_not_world_readable(home):
     assert jingfen(home, "sql", "select 1").returncode == 0
-    path = audit_path(Settings(home=home))
+    path = Settings(home=home).audit_db
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     con = sqlite3.connect(path)
     try:
@@ -124,7 +124,7 @@ def test_credentials_in_a_statement_are_not_recorded(home):
         assert jingfen(home, "sql", statement).returncode == 1
     rows = audit_rows(home)
     assert [r["outcome"] for r in rows] == ["refused", "refused"]
-    stored = b"".join(p.read_bytes() for p in audit_path(Settings(home=home)).parent.iterdir())
+    stored = b"".join(p.read_bytes() for p in Settings(home=home).audit_db.parent.iterdir())
     assert b"hunter2" not in stored and b"AKIAEXAMPLE" not in stored
     assert rows[1]["statement"] == (
         "attach 'postgres://analyst:***@db/x' as pg (type postgres, password '***')"

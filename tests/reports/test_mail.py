@@ -155,14 +155,18 @@ def test_a_refused_log_in_is_not_retried(small_files, tmp_path, monkeypatch):
     assert waits == []
 
 
+def smtp_config(environ: dict[str, str]) -> SmtpConfig:
+    return SmtpConfig.from_settings(Settings.from_env(environ))
+
+
 def test_configuration_is_checked_before_sending():
     with pytest.raises(JingfenError, match="JINGFEN_SMTP_HOST is not set"):
-        SmtpConfig.from_env({})
+        smtp_config({})
     with pytest.raises(JingfenError, match="JINGFEN_SMTP_TLS"):
-        SmtpConfig.from_env({"JINGFEN_SMTP_HOST": "mail", "JINGFEN_SMTP_TLS": "maybe"})
+        smtp_config({"JINGFEN_SMTP_HOST": "mail", "JINGFEN_SMTP_TLS": "maybe"})
     with pytest.raises(JingfenError, match="JINGFEN_SMTP_FROM"):
-        SmtpConfig.from_env({"JINGFEN_SMTP_HOST": "mail"})
-    config = SmtpConfig.from_env(
+        smtp_config({"JINGFEN_SMTP_HOST": "mail"})
+    config = smtp_config(
         {"JINGFEN_SMTP_HOST": "mail", "JINGFEN_SMTP_TLS": "ssl", "JINGFEN_SMTP_USER": "a@b.cn"}
     )
     assert (config.port, config.tls, config.sender) == (465, "ssl", "a@b.cn")

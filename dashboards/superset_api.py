@@ -1,4 +1,5 @@
-"""A small client of Superset's REST API, logged in as one user (JWT plus session for CSRF)."""
+"""A small client of Superset's REST API, logged in as one user (JWT plus session for CSRF): the
+dashboards' tests and benchmarks/bench_dashboards.py talk to a running Superset through it."""
 
 from __future__ import annotations
 

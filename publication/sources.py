@@ -1,0 +1,22 @@
+"""What the published copy is made of: the warehouse's indicators and marts, and the ops tables
+readers may see (the load log, rejected records, quality results)."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from publication.publish import Source
+
+PUBLISHED_SCHEMAS = {"indicators": "indicators", "marts": "marts"}
+# Ingestion's crash-recovery journal (ingestion/ops_store.py): empty between runs, and nothing a
+# reader could act on.
+OPS_INTERNAL_TABLES = frozenset({"main.pending_moves"})
+
+
+def publication_sources(settings: Settings) -> list[Source]:
+    return [
+        Source(settings.warehouse_db, PUBLISHED_SCHEMAS, "warehouse"),
+        # A home that never ingested or never checked still publishes its indicators.
+        Source(settings.ops_db, {"main": "ops"}, "ops_store", required=False,
+               excluded=OPS_INTERNAL_TABLES),
+        Source(settings.quality_db, {"main": "ops"}, "quality_store", required=False),
+    ]  # fmt: skip
