@@ -93,12 +93,6 @@ WAREHOUSE_CHECKS = [
         "direct count from the lake.",
     ),
     CheckSpec(
-        "rollup_equals_parts",
-        "indicators/kpi_monthly_rollup",
-        BLOCKING,
-        "City, province and all-province rows equal the sum of their kpi_monthly rows.",
-    ),
-    CheckSpec(
         "arrears_match_ledger",
         "marts/fct_account_months",
         BLOCKING,

@@ -1,9 +1,9 @@
 """Great Expectations suites: one per lake interface (from core/contract.py), one per table.
 
 The suites, their validation definitions and checkpoints live in git as a GX File Data Context
-under ``data_quality/gx``; ``python -m data_quality.suites`` writes them from the specs below
-(run it after changing the contract or a spec, and commit the result — a test fails when the
-committed suites and the specs differ).
+under ``data_quality/gx``; ``make suites`` (``python -m data_quality.suites``) writes them from the
+specs below (run it after changing the contract or a spec, and commit the result — a test fails
+when the committed folder differs from what it writes).
 
 At run time the committed context is copied to ``$JINGFEN_HOME/quality/gx`` (so validation results
 and ``uncommitted/`` never land in the source tree), its Data Docs site pointed at
@@ -16,8 +16,10 @@ check fails as *blocking* (published numbers would be wrong), ``warning`` → a 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -330,7 +332,33 @@ def write_context(project_root: Path = PROJECT_ROOT) -> Path:
                 },
             )
         )
+    _stable_ids(project_root / "gx")
     return project_root / "gx"
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _stable_ids(gx_dir: Path) -> None:
+    """GX gives every object a random id on each write: each id is renamed after the file and
+    position where it first appears (references elsewhere follow), so writing again changes only
+    what the specs changed, and the committed folder can be compared byte for byte."""
+    files = sorted(
+        p for p in gx_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts
+    )
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    stable: dict[str, str] = {}
+    for path in files:
+        first_seen = 0
+        for found in _UUID.finditer(texts[path]):
+            if found[0] not in stable:
+                name = f"{path.relative_to(gx_dir).as_posix()}#{first_seen}"
+                stable[found[0]] = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+                first_seen += 1
+    for path, text in texts.items():
+        renamed = _UUID.sub(lambda found: stable[found[0]], text)
+        if renamed != text:
+            path.write_text(renamed, encoding="utf-8")
 
 
 def runtime_context(settings: Settings) -> FileDataContext:
