@@ -343,9 +343,7 @@ def _stable_ids(gx_dir: Path) -> None:
     """GX gives every object a random id on each write: each id is renamed after the file and
     position where it first appears (references elsewhere follow), so writing again changes only
     what the specs changed, and the committed folder can be compared byte for byte."""
-    files = sorted(
-        p for p in gx_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts
-    )
+    files = sorted(p for p in gx_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts)
     texts = {path: path.read_text(encoding="utf-8") for path in files}
     stable: dict[str, str] = {}
     for path in files:
