@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.contract import INTERFACES, FieldType, Interface, Kind
+from core.privacy import published_name
 from core.settings import Settings
 from data_quality.results import BLOCKING, WARNING, CheckResult, docs_dir
 
@@ -50,7 +51,7 @@ RANGES = {"share_pct": (1, 100)}
 # Reference fields of event interfaces: a few NULLs are tolerated, more are a warning.
 REFERENCE_NULL_MOSTLY = 0.99
 REFERENCES = ("user_id", "acct_id", "cust_id")
-MASKED_PHONE_REGEX = r"^1[0-9]{2}\*{4}[0-9]{4}$"  # msisdn after masking (frames.masked_columns)
+MASKED_PHONE_REGEX = r"^1[0-9]{2}\*{4}[0-9]{4}$"  # msisdn as masked (core.privacy.mask_phone)
 
 
 @dataclass(frozen=True)
@@ -89,46 +90,48 @@ def lake_suite(interface: Interface) -> SuiteSpec:
     gxe = _gxe()
     expectations: list[Any] = []
     for f in interface.stored_fields:
-        expectations.append(gxe.ExpectColumnToExist(column=f.name, **_warn()))
+        # the frame holds the published copy's columns: a birth date is its year (birth_year)
+        column = published_name(f.name)
+        expectations.append(gxe.ExpectColumnToExist(column=column, **_warn()))
         if f.type is FieldType.CODE:
             expectations.append(
-                gxe.ExpectColumnValuesToBeInSet(column=f.name, value_set=list(f.codes), **_warn())
+                gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(f.codes), **_warn())
             )
         elif f.type is FieldType.MSISDN:
             expectations.append(
                 gxe.ExpectColumnValuesToMatchRegex(
-                    column=f.name, regex=MASKED_PHONE_REGEX, **_warn()
+                    column=column, regex=MASKED_PHONE_REGEX, **_warn()
                 )
             )
         elif f.type is FieldType.MONTH:
             expectations.append(
                 gxe.ExpectColumnValuesToMatchRegex(
-                    column=f.name, regex=r"^[0-9]{4}(0[1-9]|1[0-2])$", **_warn()
+                    column=column, regex=r"^[0-9]{4}(0[1-9]|1[0-2])$", **_warn()
                 )
             )
         elif f.type is FieldType.INT:
             expectations.append(
                 gxe.ExpectColumnValuesToBeInTypeList(
-                    column=f.name, type_list=["int64", "Int64", "float64"], **_warn()
+                    column=column, type_list=["int64", "Int64", "float64"], **_warn()
                 )
             )
             if f.name in RANGES:
                 low, high = RANGES[f.name]
                 expectations.append(
                     gxe.ExpectColumnValuesToBeBetween(
-                        column=f.name, min_value=low, max_value=high, **_warn()
+                        column=column, min_value=low, max_value=high, **_warn()
                     )
                 )
             elif f.name in NON_NEGATIVE:
                 expectations.append(
-                    gxe.ExpectColumnValuesToBeBetween(column=f.name, min_value=0, **_warn())
+                    gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, **_warn())
                 )
         if f.name in interface.primary_key:
-            expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name, **_warn()))
+            expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=column, **_warn()))
         elif f.name in REFERENCES and interface.kind is Kind.EVENT:
             expectations.append(
                 gxe.ExpectColumnValuesToNotBeNull(
-                    column=f.name, mostly=REFERENCE_NULL_MOSTLY, **_warn()
+                    column=column, mostly=REFERENCE_NULL_MOSTLY, **_warn()
                 )
             )
     # PK unique within one data date of one province, across all its deliveries (_001, _002…).
