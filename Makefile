@@ -62,6 +62,10 @@ docs: setup ## dbt docs (dictionary, lineage) on http://127.0.0.1:8080, after `m
 suites: setup ## write data_quality/gx/ (the GX suites) from core/contract.py and the specs
 	$(UV) run python -m data_quality.suites
 
+.PHONY: sources
+sources: setup ## write the dbt sources of the lake and the interfaces seed from core/contract.py
+	$(UV) run python -m core.warehouse_sources
+
 .PHONY: lint
 lint: setup ## ruff and sqlfluff
 	$(UV) run ruff check .

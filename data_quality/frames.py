@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.contract import INTERFACES, lake_schema
+from core.contract import INTERFACES, lake_glob, lake_schema
 from core.masking import MaskedSelect
 from core.privacy import Masker, installation_secret
 from core.settings import Settings
@@ -26,7 +26,7 @@ MAX_FRAME_ROWS = 500_000
 
 
 def lake_files(settings: Settings, iface: str) -> list[Path]:
-    return sorted((settings.lake / iface.lower()).glob("province=*/data_date=*/*.parquet"))
+    return sorted(settings.lake.glob(lake_glob(iface)))
 
 
 def _literal(text: str) -> str:
