@@ -318,7 +318,8 @@ def test_a_rollup_that_differs_from_its_parts_fails_the_build(warehouse: Path, t
     with duckdb.connect(str(broken / "warehouse.duckdb")) as con:
         con.execute(
             "update indicators.kpi_monthly_rollup set voice_minutes = voice_minutes + 1 "
-            "where level = 'city' and city_code = '574' and stat_month = '202602'"
+            "where level = 'city' and province_code = '574' and city_code = '574' "
+            "and stat_month = '202602'"
         )
     result = _dbt(broken, "test", "--select", "assert_rollup_matches_kpi_monthly", succeeds=False)
     assert "Failure in test assert_rollup_matches_kpi_monthly" in result.stdout
