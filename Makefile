@@ -59,6 +59,14 @@ docs: setup ## dbt docs (dictionary, lineage) on http://127.0.0.1:8080, after `m
 		$(DBT) docs generate $(DBT_DIRS) && \
 		$(DBT) docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
 
+.PHONY: suites
+suites: setup ## write data_quality/gx/ (the GX suites) from core/contract.py and the specs
+	$(UV) run python -m data_quality.suites
+
+.PHONY: sources
+sources: setup ## write the dbt sources of the lake and the interfaces seed from core/contract.py
+	$(UV) run python -m core.warehouse_sources
+
 .PHONY: lint
 lint: setup ## ruff, sqlfluff and the layer contract (lint-imports)
 	$(UV) run ruff check .

@@ -2,7 +2,8 @@
 
 Everything that reads or writes extract files — the generator, the parser, the lake writer, the
 dbt sources — takes interface names, field order, types, code lists and keys from here, so the
-contract is written down exactly once.
+contract is written down exactly once (``make sources`` writes the dbt sources and the interfaces
+seed from it: core/warehouse_sources.py).
 """
 
 from __future__ import annotations
@@ -43,11 +44,21 @@ class Field:
     label: str = ""
     personal: Personal | None = None  # masked in the published copy as core/privacy.py says
 
+    @property
+    def description(self) -> str:
+        """What the dbt docs say of the field: its label, else its codes or its name in words."""
+        if self.label:
+            return self.label
+        if self.type is FieldType.CODE:
+            return "codes: " + ", ".join(self.codes)
+        return self.name.replace("_", " ")
+
 
 @dataclass(frozen=True)
 class Interface:
     code: str
-    label: str
+    label: str  # Chinese name, as the contract (docs/interfaces.md) names it
+    label_en: str
     period: Period
     kind: Kind
     fields: tuple[Field, ...]
@@ -141,7 +152,7 @@ INTERFACES: dict[str, Interface] = {
     i.code: i
     for i in (
         Interface(
-            "CUST", "客户", Period.MONTH, Kind.SNAPSHOT,
+            "CUST", "客户", "Customers", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("cust_id"), _code("cust_type", CUST_TYPES),
                 _personal("cust_name", Personal.NAME), _code("cert_type", CERT_TYPES),
@@ -153,7 +164,7 @@ INTERFACES: dict[str, Interface] = {
             ("cust_id",),
         ),
         Interface(
-            "USER", "用户", Period.MONTH, Kind.SNAPSHOT,
+            "USER", "用户", "Users", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("user_id"), _text("cust_id"), _msisdn(),
                 _code("brand", BRANDS), _text("plan_id"), _code("pay_mode", PAY_MODES),
@@ -164,7 +175,7 @@ INTERFACES: dict[str, Interface] = {
             ("user_id",),
         ),
         Interface(
-            "ACCT", "账户", Period.MONTH, Kind.SNAPSHOT,
+            "ACCT", "账户", "Accounts", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("acct_id"), _text("cust_id"), _personal("acct_name", Personal.NAME),
                 _code("pay_method", PAY_METHODS), _text("bank_code"), _date("create_date"),
@@ -172,7 +183,7 @@ INTERFACES: dict[str, Interface] = {
             ("acct_id",),
         ),
         Interface(
-            "PAYREL", "付费关系", Period.MONTH, Kind.SNAPSHOT,
+            "PAYREL", "付费关系", "Payment relations", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("user_id"), _text("acct_id"), _code("item_class", PAYREL_ITEM_CLASSES),
                 _int("share_pct"), _int("priority"), _date("eff_date"), _date("exp_date"),
@@ -180,7 +191,7 @@ INTERFACES: dict[str, Interface] = {
             ("user_id", "acct_id", "item_class", "eff_date"),
         ),
         Interface(
-            "GROUP", "集团客户", Period.MONTH, Kind.SNAPSHOT,
+            "GROUP", "集团客户", "Group customers", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("group_id"), _text("cust_id"), _text("group_name"),
                 _code("industry_code", INDUSTRIES), _code("group_class", GROUP_CLASSES),
@@ -191,7 +202,7 @@ INTERFACES: dict[str, Interface] = {
             ("group_id",),
         ),
         Interface(
-            "GMEMBER", "集团成员", Period.MONTH, Kind.SNAPSHOT,
+            "GMEMBER", "集团成员", "Group members", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("group_id"), _text("user_id"), _date("join_date"), _date("leave_date"),
                 _code("group_pays", FLAGS),
@@ -199,7 +210,7 @@ INTERFACES: dict[str, Interface] = {
             ("group_id", "user_id", "join_date"),
         ),
         Interface(
-            "PLAN", "资费套餐", Period.MONTH, Kind.SNAPSHOT,
+            "PLAN", "资费套餐", "Plans", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("plan_id"), _text("plan_name"), _code("brand", BRANDS),
                 _int("monthly_fee_fen"), _int("free_voice_min"), _int("free_data_mb"),
@@ -208,7 +219,7 @@ INTERFACES: dict[str, Interface] = {
             ("plan_id",),
         ),
         Interface(
-            "CHANNEL", "渠道", Period.MONTH, Kind.SNAPSHOT,
+            "CHANNEL", "渠道", "Channels", Period.MONTH, Kind.SNAPSHOT,
             (
                 _text("channel_id"), _text("channel_name"),
                 _code("channel_type", CHANNEL_TYPES), _text("city_code"),
@@ -216,7 +227,7 @@ INTERFACES: dict[str, Interface] = {
             ("channel_id",),
         ),
         Interface(
-            "VOICE", "语音话单", Period.DAY, Kind.EVENT,
+            "VOICE", "语音话单", "Voice CDRs", Period.DAY, Kind.EVENT,
             (
                 _text("cdr_id"), _text("user_id"), _msisdn(),
                 _code("call_type", CALL_TYPES), _personal("other_number", Personal.PHONE),
@@ -228,7 +239,7 @@ INTERFACES: dict[str, Interface] = {
             ("cdr_id",),
         ),
         Interface(
-            "SMS", "短信话单", Period.DAY, Kind.EVENT,
+            "SMS", "短信话单", "SMS CDRs", Period.DAY, Kind.EVENT,
             (
                 _text("cdr_id"), _text("user_id"), _msisdn(),
                 _code("direction", SMS_DIRECTIONS), _personal("other_number", Personal.PHONE),
@@ -238,7 +249,7 @@ INTERFACES: dict[str, Interface] = {
             ("cdr_id",),
         ),
         Interface(
-            "DATA", "流量话单", Period.DAY, Kind.EVENT,
+            "DATA", "流量话单", "Data CDRs", Period.DAY, Kind.EVENT,
             (
                 _text("cdr_id"), _text("user_id"), _msisdn(),
                 _ts("start_time"), _int("duration_s"), _int("up_kb"), _int("down_kb"),
@@ -248,7 +259,7 @@ INTERFACES: dict[str, Interface] = {
             ("cdr_id",),
         ),
         Interface(
-            "EVENT", "业务受理", Period.DAY, Kind.EVENT,
+            "EVENT", "业务受理", "Business events", Period.DAY, Kind.EVENT,
             (
                 _text("event_id"), _text("user_id"), _code("event_type", EVENT_TYPES),
                 _ts("event_time"), _text("channel_id"), _text("staff_id"),
@@ -257,7 +268,7 @@ INTERFACES: dict[str, Interface] = {
             ("event_id",),
         ),
         Interface(
-            "PAYMENT", "缴费", Period.DAY, Kind.EVENT,
+            "PAYMENT", "缴费", "Payments", Period.DAY, Kind.EVENT,
             (
                 _text("payment_id"), _text("acct_id"), _ts("pay_time"), _int("amount_fen"),
                 _code("pay_channel", PAY_CHANNELS), _code("pay_type", PAY_TYPES),
@@ -266,7 +277,7 @@ INTERFACES: dict[str, Interface] = {
             ("payment_id",),
         ),
         Interface(
-            "BILL", "月账单", Period.MONTH, Kind.EVENT,
+            "BILL", "月账单", "Monthly bills", Period.MONTH, Kind.EVENT,
             (
                 Field("bill_month", FieldType.MONTH), _text("acct_id"), _text("user_id"),
                 _text("item_code"), _code("item_class", ITEM_CLASSES),
@@ -314,12 +325,26 @@ LAKE_TYPES: dict[FieldType, str] = {
 # Columns every lake file carries after the interface's own fields. The leading underscore keeps
 # them apart from the hive-style folder keys (province=…, data_date=…) and from any future field.
 LINEAGE_COLUMNS: dict[str, str] = {
-    "_province_code": "VARCHAR",  # from the file name
-    "_data_date": "VARCHAR",  # from the file name: YYYYMMDD (daily) or YYYYMM (monthly)
-    "_file_name": "VARCHAR",  # the data file as delivered
-    "_line_no": "BIGINT",  # 1-based line in the (decompressed) data file
+    "_province_code": "VARCHAR",
+    "_data_date": "VARCHAR",
+    "_file_name": "VARCHAR",
+    "_line_no": "BIGINT",
     "_loaded_at": "TIMESTAMP",
 }
+LINEAGE_DESCRIPTIONS: dict[str, str] = {
+    "_province_code": "Province code from the delivery's file name.",
+    "_data_date": "Data date from the delivery's file name: YYYYMMDD (daily) or YYYYMM (monthly).",
+    "_file_name": "The data file as delivered.",
+    "_line_no": "1-based line number in the (decompressed) data file.",
+    "_loaded_at": "When ingestion wrote this delivery to the lake.",
+}
+LOADED_AT_COLUMN = "_loaded_at"
+# dbt's source freshness: days after the newest _loaded_at to warn, and to fail (a monthly
+# interface delivers once a month).
+SOURCE_FRESHNESS_DAYS: dict[Period, tuple[int, int]] = {Period.DAY: (2, 7), Period.MONTH: (35, 62)}
+# Where a delivery's lake file lives, relative to the lake root: the one statement of the layout
+# (frames, the dbt sources and the lake_source() macro take their globs from lake_glob).
+LAKE_FILE = "{iface}/province={province}/data_date={data_date}/{stem}.parquet"
 
 
 def lake_schema(iface: Interface) -> dict[str, str]:
@@ -331,4 +356,9 @@ def lake_schema(iface: Interface) -> dict[str, str]:
 
 def lake_relative_path(iface: str, province: str, data_date: str, stem: str) -> str:
     """Where one delivery lives in the lake, relative to the lake root."""
-    return f"{iface.lower()}/province={province}/data_date={data_date}/{stem}.parquet"
+    return LAKE_FILE.format(iface=iface.lower(), province=province, data_date=data_date, stem=stem)
+
+
+def lake_glob(iface: str) -> str:
+    """Every lake file of one interface, relative to the lake root."""
+    return lake_relative_path(iface, "*", "*", "*")

@@ -1,9 +1,10 @@
 """How personal data is masked in the published copy, and the installation secret that keys it.
 
 The rules live here once: which columns are personal and of what kind, and how each kind is
-masked. The publication (``publication.publish``) applies them to columns, to the fields of rejected
-raw lines by their position in the interface (``core.contract`` tags each field with its
-kind), and to the delivered values that reasons and check details quote. This module is ground:
+masked. ``core.masking`` applies them in DuckDB, for the publication and for the frames the
+quality checks read alike: to columns, to the fields of rejected raw lines by their position in
+the interface (``core.contract`` tags each field with its kind), and to the delivered values
+that reasons and check details quote. This module is ground:
 the contract imports it, so it imports nothing of the project but settings and errors.
 """
 

@@ -1,8 +1,9 @@
 """Reading what the checks judge: lake Parquet, warehouse tables and the load log, via DuckDB.
 
 The warehouse file is locked while dbt runs; the checks run after dbt in the same process, so
-``warehouse`` opens it read-only for one block and closes it. Personal columns are masked the way
-the published copy masks them (``publication.publish``) before any frame reaches GX or a result.
+``warehouse`` opens it read-only for one block and closes it. Personal columns are masked by the
+select lists that build the published copy (``core.masking``) before any frame reaches GX or a
+result: a frame holds what the published copy would.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.contract import INTERFACES, lake_schema
+from core.contract import INTERFACES, lake_glob, lake_schema
+from core.masking import MaskedSelect
+from core.privacy import Masker, installation_secret
 from core.settings import Settings
 
-PHONE_COLUMNS = ("msisdn", "other_number")
-HASHED_COLUMNS = ("cert_no",)
 # GX validates pandas frames, so every frame is bounded: a day of a 1-million-user province is about
 # ten million CDRs, and a week of them did not fit in 24 GiB.
 MAX_FRAME_ROWS = 500_000
 
 
 def lake_files(settings: Settings, iface: str) -> list[Path]:
-    return sorted((settings.lake / iface.lower()).glob("province=*/data_date=*/*.parquet"))
+    return sorted(settings.lake.glob(lake_glob(iface)))
 
 
 def _literal(text: str) -> str:
@@ -41,21 +42,9 @@ def lake_source(settings: Settings, iface: str) -> str | None:
     return f"read_parquet([{listed}], union_by_name = true, hive_partitioning = false)"
 
 
-def masked_columns(columns: list[str]) -> str:
-    parts = []
-    for column in columns:
-        quoted = f'"{column}"'
-        if column in PHONE_COLUMNS:
-            parts.append(
-                f"case when {quoted} is null then null "
-                f"else left({quoted}, 3) || repeat('*', greatest(length({quoted}) - 7, 0)) "
-                f"|| right({quoted}, 4) end as {quoted}"
-            )
-        elif column in HASHED_COLUMNS:
-            parts.append(f"left(sha256({quoted}), 16) as {quoted}")
-        else:
-            parts.append(quoted)
-    return ", ".join(parts)
+def masked(con: duckdb.DuckDBPyConnection, settings: Settings) -> MaskedSelect:
+    """The masking select lists of ``con`` (one per connection: it names the functions it adds)."""
+    return MaskedSelect(con, Masker(installation_secret(settings)))
 
 
 @contextmanager
@@ -120,11 +109,10 @@ def bounded_frame(
     return frame
 
 
-def lake_frame(
-    con: duckdb.DuckDBPyConnection, iface: str, data_dates: int | None = None
-) -> pd.DataFrame:
+def lake_frame(masking: MaskedSelect, iface: str, data_dates: int | None = None) -> pd.DataFrame:
     """The loaded records of one interface (of its newest ``data_dates`` per province), masked,
     bounded by key (``bounded_frame``)."""
+    con = masking.con
     name = f"lake_{iface.lower()}"
     columns = [row[0] for row in con.execute(f"describe {name}").fetchall()]
     recent = ""
@@ -136,7 +124,7 @@ def lake_frame(
             f"using (_province_code, _data_date)"
         )
     key = ("_province_code", *INTERFACES[iface].primary_key)
-    return bounded_frame(con, f"select {masked_columns(columns)} from {name} {recent}", key)
+    return bounded_frame(con, f"select {masking.select(columns)} from {name} {recent}", key)
 
 
 @contextmanager
@@ -150,10 +138,11 @@ def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def table_frame(
-    con: duckdb.DuckDBPyConnection, table: str, key_columns: tuple[str, ...], database: str = "wh"
+    masking: MaskedSelect, table: str, key_columns: tuple[str, ...], database: str = "wh"
 ) -> pd.DataFrame:
     """One warehouse table (``schema.table`` of the attached ``database``), personal data masked,
     bounded by ``key_columns`` (``bounded_frame``)."""
+    con = masking.con
     schema, name = table.split(".")
     columns = [
         row[0]
@@ -164,5 +153,5 @@ def table_frame(
         ).fetchall()
     ]
     return bounded_frame(
-        con, f"select {masked_columns(columns)} from {database}.{schema}.{name}", key_columns
+        con, f"select {masking.select(columns)} from {database}.{schema}.{name}", key_columns
     )

@@ -17,7 +17,6 @@ from data_quality.results import BLOCKING, WARNING, CheckResult
 
 MAX_LISTED = 20
 REVENUE_TOLERANCE_FEN = 0  # per user-month
-MINUTES_TOLERANCE = 0.01  # rounding of published minutes / MB per summed row
 # Published indicator vs the lake, relative. Counts of users and money are exact; usage record
 # counts may differ by what the unknown-user gate already allows (records of users in no snapshot
 # carry no city or brand and stay out of kpi_monthly).
@@ -291,82 +290,6 @@ def published_totals_match_lake(con: duckdb.DuckDBPyConnection) -> CheckResult:
     )
 
 
-def rollup_equals_parts(con: duckdb.DuckDBPyConnection) -> CheckResult:
-    """kpi_monthly_rollup's city, province and all levels equal the sum of their parts."""
-    additive = [
-        "users_on_net", "new_users", "churned_users", "net_adds", "precancel_users",
-        "reentry_users", "billed_users", "billed_revenue", "late_fee_revenue", "calls",
-        "voice_minutes", "billed_minutes", "offnet_minutes", "roam_out_minutes", "sms_sent",
-        "data_mb",
-    ]  # fmt: skip
-    sums = ", ".join(f"sum({c}) as {c}" for c in additive)
-    levels = {
-        "city": "stat_month, province_code, city_code, 'ALL' as brand",
-        "province": "stat_month, province_code, 'ALL' as city_code, 'ALL' as brand",
-        "all": "stat_month, 'ALL' as province_code, 'ALL' as city_code, 'ALL' as brand",
-    }
-    parts = " union all ".join(
-        f"select '{level}' as level, {keys}, count(*) as parts, {sums} "
-        f"from wh.indicators.kpi_monthly group by all"
-        for level, keys in levels.items()
-    )
-    differs = " or ".join(
-        f"abs(coalesce(p.{c}, 0) - coalesce(r.{c}, 0)) > {MINUTES_TOLERANCE} * coalesce(p.parts, 1)"
-        for c in additive
-    )
-    rows = _rows(
-        con,
-        f"""
-        with parts as ({parts})
-        select coalesce(p.level, r.level) as level,
-               coalesce(p.stat_month, r.stat_month) as stat_month,
-               coalesce(p.province_code, r.province_code) as province_code,
-               coalesce(p.city_code, r.city_code) as city_code,
-               {", ".join(f"p.{c} as parts_{c}, r.{c} as rollup_{c}" for c in additive)}
-        from parts as p
-        full join (
-            select * from wh.indicators.kpi_monthly_rollup
-            where level in ('city', 'province', 'all')
-        ) as r
-            on r.level = p.level and r.stat_month = p.stat_month
-            and r.province_code = p.province_code and r.city_code = p.city_code
-            and r.brand = p.brand
-        where p.level is null or r.level is null or {differs}
-        order by all
-        """,
-    )
-    mismatched = []
-    for r in rows:
-        cols = [
-            c
-            for c in additive
-            if r.get(f"parts_{c}") is None
-            or r.get(f"rollup_{c}") is None
-            or abs(float(r[f"parts_{c}"]) - float(r[f"rollup_{c}"])) > MINUTES_TOLERANCE
-        ]
-        mismatched.append(
-            {k: r[k] for k in ("level", "stat_month", "province_code", "city_code")}
-            | {"indicators": cols}
-        )
-    return CheckResult(
-        "rollup_equals_parts",
-        "indicators/kpi_monthly_rollup",
-        BLOCKING,
-        not rows,
-        float(len(rows)),
-        f"every additive indicator equal to the sum of its parts (±{MINUTES_TOLERANCE} per part "
-        "for minutes and MB)",
-        {"mismatches": mismatched[:MAX_LISTED]},
-        ",".join(sorted({str(r["stat_month"]) for r in rows})) or None,
-        "; ".join(
-            f"{m['level']} {m['stat_month']} {m['province_code']}/{m['city_code']}: "
-            + ",".join(m["indicators"][:4])
-            for m in mismatched[:5]
-        )
-        or "every rolled-up row equals the sum of its parts",
-    )
-
-
 def arrears_match_ledger(con: duckdb.DuckDBPyConnection) -> CheckResult:
     """Per account and month: max(0, Σ billed − Σ paid) from the lake = fct_account_months; and
     the province totals = indicators.finance_monthly.arrears."""
@@ -449,6 +372,5 @@ RECONCILIATIONS = {
     "revenue_assurance": revenue_assurance,
     "day_sums_match_month": day_sums_match_month,
     "published_totals_match_lake": published_totals_match_lake,
-    "rollup_equals_parts": rollup_equals_parts,
     "arrears_match_ledger": arrears_match_ledger,
 }

@@ -1,9 +1,9 @@
 """Great Expectations suites: one per lake interface (from core/contract.py), one per table.
 
 The suites, their validation definitions and checkpoints live in git as a GX File Data Context
-under ``data_quality/gx``; ``python -m data_quality.suites`` writes them from the specs below
-(run it after changing the contract or a spec, and commit the result — a test fails when the
-committed suites and the specs differ).
+under ``data_quality/gx``; ``make suites`` (``python -m data_quality.suites``) writes them from the
+specs below (run it after changing the contract or a spec, and commit the result — a test fails
+when the committed folder differs from what it writes).
 
 At run time the committed context is copied to ``$JINGFEN_HOME/quality/gx`` (so validation results
 and ``uncommitted/`` never land in the source tree), its Data Docs site pointed at
@@ -16,13 +16,16 @@ check fails as *blocking* (published numbers would be wrong), ``warning`` → a 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.contract import INTERFACES, FieldType, Interface, Kind
+from core.privacy import published_name
 from core.settings import Settings
 from data_quality.results import BLOCKING, WARNING, CheckResult
 
@@ -48,7 +51,7 @@ RANGES = {"share_pct": (1, 100)}
 # Reference fields of event interfaces: a few NULLs are tolerated, more are a warning.
 REFERENCE_NULL_MOSTLY = 0.99
 REFERENCES = ("user_id", "acct_id", "cust_id")
-MASKED_PHONE_REGEX = r"^1[0-9]{2}\*{4}[0-9]{4}$"  # msisdn after masking (frames.masked_columns)
+MASKED_PHONE_REGEX = r"^1[0-9]{2}\*{4}[0-9]{4}$"  # msisdn as masked (core.privacy.mask_phone)
 
 
 @dataclass(frozen=True)
@@ -87,46 +90,48 @@ def lake_suite(interface: Interface) -> SuiteSpec:
     gxe = _gxe()
     expectations: list[Any] = []
     for f in interface.stored_fields:
-        expectations.append(gxe.ExpectColumnToExist(column=f.name, **_warn()))
+        # the frame holds the published copy's columns: a birth date is its year (birth_year)
+        column = published_name(f.name)
+        expectations.append(gxe.ExpectColumnToExist(column=column, **_warn()))
         if f.type is FieldType.CODE:
             expectations.append(
-                gxe.ExpectColumnValuesToBeInSet(column=f.name, value_set=list(f.codes), **_warn())
+                gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(f.codes), **_warn())
             )
         elif f.type is FieldType.MSISDN:
             expectations.append(
                 gxe.ExpectColumnValuesToMatchRegex(
-                    column=f.name, regex=MASKED_PHONE_REGEX, **_warn()
+                    column=column, regex=MASKED_PHONE_REGEX, **_warn()
                 )
             )
         elif f.type is FieldType.MONTH:
             expectations.append(
                 gxe.ExpectColumnValuesToMatchRegex(
-                    column=f.name, regex=r"^[0-9]{4}(0[1-9]|1[0-2])$", **_warn()
+                    column=column, regex=r"^[0-9]{4}(0[1-9]|1[0-2])$", **_warn()
                 )
             )
         elif f.type is FieldType.INT:
             expectations.append(
                 gxe.ExpectColumnValuesToBeInTypeList(
-                    column=f.name, type_list=["int64", "Int64", "float64"], **_warn()
+                    column=column, type_list=["int64", "Int64", "float64"], **_warn()
                 )
             )
             if f.name in RANGES:
                 low, high = RANGES[f.name]
                 expectations.append(
                     gxe.ExpectColumnValuesToBeBetween(
-                        column=f.name, min_value=low, max_value=high, **_warn()
+                        column=column, min_value=low, max_value=high, **_warn()
                     )
                 )
             elif f.name in NON_NEGATIVE:
                 expectations.append(
-                    gxe.ExpectColumnValuesToBeBetween(column=f.name, min_value=0, **_warn())
+                    gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, **_warn())
                 )
         if f.name in interface.primary_key:
-            expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=f.name, **_warn()))
+            expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=column, **_warn()))
         elif f.name in REFERENCES and interface.kind is Kind.EVENT:
             expectations.append(
                 gxe.ExpectColumnValuesToNotBeNull(
-                    column=f.name, mostly=REFERENCE_NULL_MOSTLY, **_warn()
+                    column=column, mostly=REFERENCE_NULL_MOSTLY, **_warn()
                 )
             )
     # PK unique within one data date of one province, across all its deliveries (_001, _002…).
@@ -330,7 +335,31 @@ def write_context(project_root: Path = PROJECT_ROOT) -> Path:
                 },
             )
         )
+    _stable_ids(project_root / "gx")
     return project_root / "gx"
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _stable_ids(gx_dir: Path) -> None:
+    """GX gives every object a random id on each write: each id is renamed after the file and
+    position where it first appears (references elsewhere follow), so writing again changes only
+    what the specs changed, and the committed folder can be compared byte for byte."""
+    files = sorted(p for p in gx_dir.rglob("*") if p.is_file() and "uncommitted" not in p.parts)
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    stable: dict[str, str] = {}
+    for path in files:
+        first_seen = 0
+        for found in _UUID.finditer(texts[path]):
+            if found[0] not in stable:
+                name = f"{path.relative_to(gx_dir).as_posix()}#{first_seen}"
+                stable[found[0]] = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+                first_seen += 1
+    for path, text in texts.items():
+        renamed = _UUID.sub(lambda found: stable[found[0]], text)
+        if renamed != text:
+            path.write_text(renamed, encoding="utf-8")
 
 
 def runtime_context(settings: Settings) -> FileDataContext:

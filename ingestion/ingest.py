@@ -366,13 +366,61 @@ class _Identity:
     check_file_name: str | None = None
     check: CheckFile | None = None
 
+    @classmethod
+    def of(cls, delivery: Delivery, check: CheckFile | None = None) -> _Identity:
+        return cls(
+            delivery.file_name,
+            delivery.iface,
+            delivery.province,
+            delivery.data_date,
+            delivery.seq,
+            delivery.check_path.name,
+            check,
+        )
+
+
+def _log_entry(
+    who: _Identity,
+    status: str,
+    timer: _Timer,
+    *,
+    record_count: int | None = None,
+    loaded_count: int = 0,
+    rejected_count: int = 0,
+    reason: str | None = None,
+    sha256: str | None = None,
+    lake_path: str | None = None,
+    byte_size: int | None = None,
+) -> ops_store.LogEntry:
+    """The load-log row of an outcome, its time taken now: the size and encoding come from the
+    check file when it was read (``byte_size`` is what an entry without one measured)."""
+    check = who.check
+    started_at, processed_at, duration_ms = timer.stop()
+    return ops_store.LogEntry(
+        file_name=who.file_name,
+        iface=who.iface,
+        province_code=who.province,
+        data_date=who.data_date,
+        seq=who.seq,
+        status=status,
+        record_count=record_count,
+        loaded_count=loaded_count,
+        rejected_count=rejected_count,
+        reason=reason,
+        content_sha256=sha256,
+        lake_path=lake_path,
+        started_at=started_at,
+        processed_at=processed_at,
+        duration_ms=duration_ms,
+        check_file_name=who.check_file_name,
+        byte_size=check.byte_size if check else byte_size,
+        encoding=(check.encoding or "UTF-8") if check else None,
+    )
+
 
 def _ingest(session: IngestSession, delivery: Delivery) -> DeliveryOutcome:
     timer = _Timer()
-    who = _Identity(
-        delivery.file_name, delivery.iface, delivery.province, delivery.data_date, delivery.seq,
-        delivery.check_path.name,
-    )  # fmt: skip
+    who = _Identity.of(delivery)
 
     def attempt() -> DeliveryOutcome:
         try:
@@ -509,9 +557,14 @@ def _load(
             try:
                 parts = parse.parts_for(source.stat().st_size, settings.threads)
                 written = parse.write_if_clean(
-                    con, delivery.interface, source, check.record_count, tmp_parquet, lineage,
+                    con,
+                    delivery.interface,
+                    source,
+                    check.record_count,
+                    tmp_parquet,
+                    lineage,
                     parts,
-                )  # fmt: skip
+                )
             finally:
                 if hasher is not None:
                     hasher.join()
@@ -542,20 +595,23 @@ def _load(
             raise DeliveryRejected(parse.unparsable(delivery.file_name, err)) from err
         finally:
             tmp_parquet.unlink(missing_ok=True)
-        status = REPLACED if current not in (None, sha256) else LOADED
-        started_at, processed_at, duration_ms = timer.stop()
-        entry = ops_store.LogEntry(
-            delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
-            delivery.seq, status, parsed.record_count, parsed.loaded_count,
-            len(parsed.rejects), None, sha256, str(final.relative_to(settings.lake)),
-            started_at, processed_at, duration_ms, delivery.check_path.name,
-            check.byte_size, check.encoding or "UTF-8",
-        )  # fmt: skip
+        entry = _log_entry(
+            _Identity.of(delivery, check),
+            REPLACED if current not in (None, sha256) else LOADED,
+            timer,
+            record_count=parsed.record_count,
+            loaded_count=parsed.loaded_count,
+            rejected_count=len(parsed.rejects),
+            sha256=sha256,
+            lake_path=str(final.relative_to(settings.lake)),
+        )
         moves = _moves(delivery, settings.archive, blanked)
         session.record(
-            entry, moves, parsed.rejects,
+            entry,
+            moves,
+            parsed.rejects,
             replaces_names=(f"{delivery.stem}.AVL", f"{delivery.stem}.AVL.gz"),
-        )  # fmt: skip
+        )
         versions[key] = sha256
         return _outcome(entry, final)
     finally:
@@ -572,10 +628,13 @@ def _blank(
     to parse, without them, at ``parse_copy``)."""
     assert delivery.data_path is not None
     return blanking.blank_copy(
-        delivery.interface, delivery.data_path,
+        delivery.interface,
+        delivery.data_path,
         settings.ingest_work / f"{delivery.data_path.name}.blanked",
-        check.codec if check else "utf-8", delivery.compressed, parse_copy,
-    )  # fmt: skip
+        check.codec if check else "utf-8",
+        delivery.compressed,
+        parse_copy,
+    )
 
 
 def _stage(
@@ -648,15 +707,16 @@ def _skip(
     timer: _Timer,
 ) -> DeliveryOutcome:
     settings = session.settings
-    started_at, processed_at, duration_ms = timer.stop()
     final = lake.lake_path(settings.lake, delivery)
-    entry = ops_store.LogEntry(
-        delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
-        delivery.seq, SKIPPED, check.record_count, 0, 0,
-        "identical to the version already loaded", sha256,
-        str(final.relative_to(settings.lake)), started_at, processed_at, duration_ms,
-        delivery.check_path.name, check.byte_size, check.encoding or "UTF-8",
-    )  # fmt: skip
+    entry = _log_entry(
+        _Identity.of(delivery, check),
+        SKIPPED,
+        timer,
+        record_count=check.record_count,
+        reason="identical to the version already loaded",
+        sha256=sha256,
+        lake_path=str(final.relative_to(settings.lake)),
+    )
     session.record(entry, _moves(delivery, settings.archive, blanked))
     return _outcome(entry, final)
 
@@ -690,13 +750,15 @@ def _reject(
     commits = session.commits
     try:
         _write_reason_file(settings, delivery.stem, reason, sample)
-        started_at, processed_at, duration_ms = timer.stop()
-        entry = ops_store.LogEntry(
-            delivery.file_name, delivery.iface, delivery.province, delivery.data_date,
-            delivery.seq, REJECTED, record_count, 0, record_count or 0, reason, sha256, None,
-            started_at, processed_at, duration_ms, delivery.check_path.name,
-            check.byte_size if check else None, (check.encoding or "UTF-8") if check else None,
-        )  # fmt: skip
+        entry = _log_entry(
+            _Identity.of(delivery, check),
+            REJECTED,
+            timer,
+            record_count=record_count,
+            rejected_count=record_count or 0,
+            reason=reason,
+            sha256=sha256,
+        )
         session.record(entry, _moves(delivery, settings.quarantine, blanked, kept))
     finally:
         if blanked is not None and session.commits == commits:
@@ -721,20 +783,19 @@ def _quarantine_unrecognised_file(
         else:
             try:
                 blanked = blanking.blank_copy(
-                    iface, unknown.path, settings.ingest_work / f"{name}.blanked", "utf-8",
+                    iface,
+                    unknown.path,
+                    settings.ingest_work / f"{name}.blanked",
+                    "utf-8",
                     name.lower().endswith(".gz"),
-                )  # fmt: skip
+                )
                 sha256, move = blanked.sha256, ops_store.Move(unknown.path, target, blanked.path)
             except DeliveryRejected:
                 sha256, move = sha256_of(unknown.path), ops_store.Move(unknown.path, None)
                 reason += _NOT_KEPT
     _write_reason_file(settings, name, reason, [])
-    started_at, processed_at, duration_ms = timer.stop()
-    entry = ops_store.LogEntry(
-        name, unknown.iface, unknown.province, unknown.data_date, unknown.seq,
-        REJECTED, None, 0, 0, reason, sha256, None, started_at, processed_at,
-        duration_ms, None, byte_size, None,
-    )  # fmt: skip
+    who = _Identity(name, unknown.iface, unknown.province, unknown.data_date, unknown.seq)
+    entry = _log_entry(who, REJECTED, timer, reason=reason, sha256=sha256, byte_size=byte_size)
     session.record(entry, [move])
     return _outcome(entry, None)
 
@@ -743,14 +804,13 @@ def _fail(
     session: IngestSession, who: _Identity, failure: failures.ResourceFailure, timer: _Timer
 ) -> DeliveryOutcome:
     """Log a delivery that could not be processed; it stays in landing (no moves)."""
-    check = who.check
-    started_at, processed_at, duration_ms = timer.stop()
-    entry = ops_store.LogEntry(
-        who.file_name, who.iface, who.province, who.data_date, who.seq, FAILED,
-        check.record_count if check else None, 0, 0, failure.cause, None, None, started_at,
-        processed_at, duration_ms, who.check_file_name, check.byte_size if check else None,
-        (check.encoding or "UTF-8") if check else None,
-    )  # fmt: skip
+    entry = _log_entry(
+        who,
+        FAILED,
+        timer,
+        record_count=who.check.record_count if who.check else None,
+        reason=failure.cause,
+    )
     try:
         session.record(entry, [])
     except Exception as err:
@@ -776,8 +836,16 @@ def _write_reason_file(
 
 def _outcome(entry: ops_store.LogEntry, final: Path | None) -> DeliveryOutcome:
     return DeliveryOutcome(
-        entry.file_name, entry.iface, entry.province_code, entry.data_date, entry.seq,
-        entry.status, entry.record_count, entry.loaded_count, entry.rejected_count,
-        entry.reason, final if entry.status not in (REJECTED, FAILED) else None,
-        entry.duration_ms,
-    )  # fmt: skip
+        file_name=entry.file_name,
+        iface=entry.iface,
+        province=entry.province_code,
+        data_date=entry.data_date,
+        seq=entry.seq,
+        status=entry.status,
+        record_count=entry.record_count,
+        loaded_count=entry.loaded_count,
+        rejected_count=entry.rejected_count,
+        reason=entry.reason,
+        lake_path=final if entry.status not in (REJECTED, FAILED) else None,
+        duration_ms=entry.duration_ms,
+    )

@@ -8,40 +8,20 @@ the new one, and nobody ever sees a half-built table.
 
 from __future__ import annotations
 
-import itertools
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from core.contract import DATA_FILE_RE, INTERFACES
 from core.errors import JingfenError
-from core.privacy import (
-    RAW_LINE_COLUMN,
-    LineLayout,
-    Masker,
-    Personal,
-    column_kind,
-    installation_secret,
-    published_name,
-)
+from core.masking import MaskedSelect
+from core.privacy import Masker, installation_secret
 from core.settings import Settings
 
 # Readers of the published copy may be DuckDB 1.5 clients (BI tools, notebooks).
 PUBLISHED_STORAGE_VERSION = "v1.5.0"
-
-# Where each personal field sits in a raw line of each interface (docs/design.md, "Personal data").
-LINE_LAYOUTS = {
-    code: LineLayout(
-        tuple(f.personal for f in iface.fields),
-        frozenset(code for f in iface.fields for code in f.codes),
-    )
-    for code, iface in INTERFACES.items()
-}
 
 
 @dataclass(frozen=True)
@@ -68,69 +48,6 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def line_layout(file_name: str | None) -> LineLayout | None:
-    """The layout of a raw line of ``file_name``'s interface (None: no interface fits)."""
-    match = DATA_FILE_RE.match(file_name or "")
-    return LINE_LAYOUTS.get(match["iface"]) if match else None
-
-
-class _Masking:
-    """The select lists that copy tables with personal data masked, through Python functions
-    registered on the publishing connection: the installation secret stays in this process and
-    never appears in SQL text, an error message or the published copy."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, masker: Masker) -> None:
-        self.con = con
-        self.masker = masker
-        self.names = (f"jingfen_mask_{n}" for n in itertools.count())
-
-    def _function(self, rule: Callable[..., Any], arguments: int, result: str) -> str:
-        name = next(self.names)
-        arrow_type = pa.int32() if result == "INTEGER" else pa.string()
-
-        def masked(rows: Iterable[tuple[Any, ...]]) -> pa.Array:
-            return pa.array([None if r[-1] is None else rule(*r) for r in rows], type=arrow_type)
-
-        # DuckDB takes the arity from the Python signature.
-        def one(values: pa.Array) -> pa.Array:
-            return masked((v,) for v in values.to_pylist())
-
-        def two(first: pa.Array, values: pa.Array) -> pa.Array:
-            return masked(zip(first.to_pylist(), values.to_pylist(), strict=True))
-
-        self.con.create_function(
-            name,
-            one if arguments == 1 else two,
-            ["VARCHAR"] * arguments,
-            result,
-            type="arrow",
-            null_handling="special",
-        )
-        return name
-
-    def select(self, columns: list[str]) -> str:
-        parts = []
-        for column in columns:
-            quoted = _quote(column)
-            if column.lower() == RAW_LINE_COLUMN:
-                function = self._function(
-                    lambda file_name, line: self.masker.line(line, line_layout(file_name)),
-                    2,
-                    "VARCHAR",
-                )
-                file_name = _quote("file_name") if "file_name" in columns else "null"
-                parts.append(f"{function}({file_name}::varchar, {quoted}::varchar) as {quoted}")
-                continue
-            rule = self.masker.column(column)
-            if rule is None:
-                parts.append(quoted)
-                continue
-            birth = column_kind(column) is Personal.BIRTH_DATE
-            function = self._function(rule, 1, "INTEGER" if birth else "VARCHAR")
-            parts.append(f"{function}({quoted}::varchar) as {_quote(published_name(column))}")
-        return ", ".join(parts)
-
-
 def publish(settings: Settings, sources: Iterable[Source]) -> Path:
     """Build a new published copy from ``sources`` and swap it in; return its path."""
     target = settings.serving_db
@@ -146,7 +63,7 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
             f"attach {_literal(str(staging))} as pub "
             f"(storage_version {_literal(PUBLISHED_STORAGE_VERSION)})"
         )
-        masking = _Masking(con, masker)
+        masking = MaskedSelect(con, masker)
         for source in sources:
             _copy_schemas(con, source, masking)
         con.execute("checkpoint pub")
@@ -167,7 +84,7 @@ def publish(settings: Settings, sources: Iterable[Source]) -> Path:
     return target
 
 
-def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source, masking: _Masking) -> None:
+def _copy_schemas(con: duckdb.DuckDBPyConnection, source: Source, masking: MaskedSelect) -> None:
     if not source.path.exists() and not source.required:
         return
     if not source.path.exists():

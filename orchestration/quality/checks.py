@@ -5,9 +5,10 @@ Two multi-asset checks, each one step:
 - ``lake_quality``: every check of the lake/<iface> assets (GX suite, freshness, volume, schema,
   sequences, snapshot months, rejections, unknown users). It is selected into build_and_publish,
   where it runs once everything is ingested and before dbt, and its blocking failures keep the
-  published copy (downstream of every lake asset) from being rebuilt. The ingest jobs include it
-  too, since Dagster adds the checks of selected assets; there its verdicts are reported as
-  warnings only (a daily ingest runs before the month's USER snapshot is in).
+  published copy (downstream of every lake asset) from being rebuilt. The ingest jobs leave it
+  out (``.without_checks()`` in orchestration/ingestion/jobs.py): a daily ingest runs before the
+  month's USER snapshot is in. Run in any other job (from the UI), its verdicts are reported as
+  warnings only.
 - ``warehouse_quality``: GX suites on the indicators, the reconciliations and volatility, after
   dbt (it depends on every asset it judges), before published/serving.
 

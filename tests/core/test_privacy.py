@@ -10,6 +10,7 @@ import pytest
 
 from core.contract import INTERFACES
 from core.errors import JingfenError
+from core.masking import line_layout
 from core.privacy import (
     QUOTED_VALUE_CHARS,
     Masker,
@@ -21,7 +22,6 @@ from core.privacy import (
 )
 from core.settings import Settings
 from ingestion import parse
-from publication.publish import line_layout
 
 KEY = bytes(range(32))
 MASKER = Masker(KEY)

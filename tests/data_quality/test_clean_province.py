@@ -170,7 +170,6 @@ def test_warehouse_checks_fire_on_a_broken_warehouse(settings, tmp_path):
     found = _by_key(checks.evaluate_warehouse(broken)[0])
     for key in [
         ("published_totals_match_lake", "indicators/kpi_monthly"),
-        ("rollup_equals_parts", "indicators/kpi_monthly_rollup"),
         ("expectations", "indicators/kpi_monthly"),
         ("arrears_match_ledger", "marts/fct_account_months"),
         ("day_sums_match_month", "marts/fct_user_months"),

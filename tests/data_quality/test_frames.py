@@ -1,10 +1,19 @@
-"""GX frames stay bounded on a large province without losing repeated keys."""
+"""GX frames stay bounded on a large province without losing repeated keys, and are masked
+exactly as the published copy is."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import duckdb
 
+from core.contract import INTERFACES, lake_schema
+from core.privacy import installation_secret
+from core.settings import Settings
+from data_quality import frames
 from data_quality.frames import bounded_frame
+from publication.publish import Source, connect_published, publish
 
 TABLE = "select i % 9000 as cdr_id, i as line_no from range(10000) as t(i)"  # 1000 keys repeat
 
@@ -28,3 +37,66 @@ def test_a_large_result_is_cut_by_key_and_keeps_every_row_of_a_kept_key() -> Non
     assert frame["cdr_id"].duplicated().any()  # repeated keys are still there to be found
     again = bounded_frame(con, TABLE, ("cdr_id",), max_rows=1_000)
     assert sorted(again["line_no"]) == sorted(frame["line_no"])
+
+
+CERT_NO = "330102199001011234"
+PEOPLE = (
+    "select 'U1' as user_id, '13812345678' as msisdn, '1381234' as other_number, "
+    f"'{CERT_NO}' as cert_no, '张三' as cust_name, date '1990-01-01' as birth_date, "
+    "'13900001111' as payer_msisdn, 'GOTONE' as brand"
+)
+
+
+def test_a_frame_is_masked_exactly_as_the_published_copy(tmp_path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    warehouse = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"create schema marts; create table marts.people as {PEOPLE}")
+    publish(settings, [Source(warehouse, {"marts": "marts"}, "wh")])
+    with connect_published(settings) as con:
+        published = con.execute("select * from marts.people").df()
+
+    with frames.lake(settings) as con:
+        con.execute(f"attach '{warehouse}' as wh (read_only)")
+        frame = frames.table_frame(frames.masked(con, settings), "marts.people", ("user_id",))
+    key = installation_secret(settings)
+    assert (
+        frame.to_dict("records")
+        == published.to_dict("records")
+        == [
+            {
+                "user_id": "U1",
+                "msisdn": "138****5678",
+                "other_number": "138****",
+                "cert_no": hmac.new(key, CERT_NO.encode(), hashlib.sha256).hexdigest(),
+                "cust_name": "张**",
+                "birth_year": 1990,
+                "payer_msisdn": "139****1111",
+                "brand": "GOTONE",
+            }
+        ]
+    )
+
+
+def test_a_lake_frame_is_masked_by_the_same_rules(tmp_path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    folder = settings.lake / "cust" / "province=571" / "data_date=202601"
+    folder.mkdir(parents=True)
+    values = {"cust_id": "'C1'", "cust_name": "'李四'", "cert_no": f"'{CERT_NO}'",
+              "birth_date": "date '1985-06-30'", "_province_code": "'571'"}  # fmt: skip
+    columns = ", ".join(
+        f"{values.get(name, 'null')}::{kind} as {name}"
+        for name, kind in lake_schema(INTERFACES["CUST"]).items()
+    )
+    with duckdb.connect() as con:
+        con.execute(f"copy (select {columns}) to '{folder / 'CUST_571_202601_001.parquet'}'")
+    with frames.lake(settings) as con:
+        frame = frames.lake_frame(frames.masked(con, settings), "CUST")
+    key = installation_secret(settings)
+    [row] = frame[["cust_id", "cust_name", "cert_no", "birth_year"]].to_dict("records")
+    assert row == {
+        "cust_id": "C1",
+        "cust_name": "李**",
+        "cert_no": hmac.new(key, CERT_NO.encode(), hashlib.sha256).hexdigest(),
+        "birth_year": 1985,
+    }

@@ -1,30 +1,14 @@
-"""The committed GX context matches the suites the specs generate; the store round-trips."""
+"""The committed GX context is what the specs write; the store round-trips."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from core.contract import INTERFACES
 from core.settings import Settings
 from data_quality import results, suites
-
-
-def _committed(name: str) -> list[tuple]:
-    path = suites.PROJECT_ROOT / "gx" / "expectations" / f"{name}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return sorted(
-        (e["type"], json.dumps(e["kwargs"], sort_keys=True), e["severity"])
-        for e in data["expectations"]
-    )
-
-
-def _generated(spec: suites.SuiteSpec) -> list[tuple]:
-    out = []
-    for e in spec.expectations:
-        config = e.configuration
-        kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
-        out.append((config.type, json.dumps(kwargs, sort_keys=True), str(e.severity.value)))
-    return sorted(out)
 
 
 def test_every_interface_has_a_suite_from_the_contract():
@@ -43,18 +27,30 @@ def test_every_interface_has_a_suite_from_the_contract():
     }  # fmt: skip
 
 
-def test_committed_context_matches_the_specs():
-    """Fails after a change to the contract or a spec: run `python -m data_quality.suites`."""
-    gx_dir = suites.PROJECT_ROOT / "gx"
-    for spec in suites.all_suites():
-        assert _committed(spec.name) == _generated(spec), spec.name
-        assert (gx_dir / "checkpoints" / f"{spec.name}.json").exists()
-        assert (gx_dir / "validation_definitions" / f"{spec.name}.json").exists()
-        checkpoint = json.loads((gx_dir / "checkpoints" / f"{spec.name}.json").read_text())
-        assert checkpoint["result_format"]["result_format"] == "COMPLETE"
-        assert checkpoint["result_format"]["unexpected_index_column_names"] == list(
-            spec.index_columns
-        )
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "uncommitted" not in path.parts
+    }
+
+
+def test_committed_context_is_what_make_suites_writes(tmp_path):
+    """Fails after a change to the contract or a spec, or a hand edit: run `make suites`."""
+    committed = suites.PROJECT_ROOT / "gx"
+    shutil.copytree(committed, tmp_path / "gx", ignore=shutil.ignore_patterns("uncommitted"))
+    suites.write_context(tmp_path)
+    written = _tree(tmp_path / "gx")
+    assert written == _tree(committed)
+    # GX leaves a suite no spec writes any more in place: the committed folder must not hold one
+    names = {spec.name for spec in suites.all_suites()}
+    for folder in ("expectations", "validation_definitions", "checkpoints"):
+        assert {p.stem for p in (committed / folder).glob("*.json")} == names, folder
+    checkpoint = json.loads(written["checkpoints/lake_voice.json"])
+    assert checkpoint["result_format"] == {
+        "result_format": "COMPLETE",
+        "unexpected_index_column_names": ["_file_name", "_line_no"],
+    }
 
 
 def test_results_store_round_trips(tmp_path):

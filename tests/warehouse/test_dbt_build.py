@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -46,7 +47,7 @@ CONTRACT = {
 }  # fmt: skip
 
 
-def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _dbt(home: Path, *args: str, succeeds: bool = True) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "JINGFEN_HOME": str(home),
@@ -56,7 +57,7 @@ def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     dbt = Path(sys.executable).parent / "dbt"
     command = [str(dbt), *args, "--project-dir", str(WAREHOUSE), "--profiles-dir", str(WAREHOUSE)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert (result.returncode == 0) == succeeds, result.stdout[-6000:] + result.stderr[-3000:]
     return result
 
 
@@ -306,3 +307,20 @@ def test_growth_without_revenue_is_flagged(warehouse: Path) -> None:
         "select province_code, is_growth_without_revenue from indicators.growth_vs_revenue "
         "where stat_month = '202603' order by all",
     ) == [("571", False), ("ALL", False)]
+
+
+def test_a_rollup_that_differs_from_its_parts_fails_the_build(warehouse: Path, tmp_path) -> None:
+    """The rollup's one check is dbt's singular test; a failing dbt test fails `dbt build`, which
+    stops the publication (tests/orchestration/test_pipeline.py)."""
+    broken = tmp_path / "home"
+    broken.mkdir()
+    shutil.copyfile(warehouse / "warehouse.duckdb", broken / "warehouse.duckdb")
+    with duckdb.connect(str(broken / "warehouse.duckdb")) as con:
+        con.execute(
+            "update indicators.kpi_monthly_rollup set voice_minutes = voice_minutes + 1 "
+            "where level = 'city' and province_code = '574' and city_code = '574' "
+            "and stat_month = '202602'"
+        )
+    result = _dbt(broken, "test", "--select", "assert_rollup_matches_kpi_monthly", succeeds=False)
+    assert "Failure in test assert_rollup_matches_kpi_monthly" in result.stdout
+    assert "Got 1 result, configured to fail if != 0" in result.stdout

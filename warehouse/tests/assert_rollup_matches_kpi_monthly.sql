@@ -1,6 +1,12 @@
--- A failing row is a month and province whose province-level rollup differs from the sum of its
--- kpi_monthly rows for an additive indicator (counts, yuan, billed minutes): the rollup lost or
--- double-counted a city or brand.
+-- A failing row is a rollup row (level city, province or all, month and place) that differs from
+-- the sum of its kpi_monthly rows for an additive indicator, or a row found on one side only: the
+-- rollup lost or double-counted a city or brand. Counts and yuan must be equal; minutes and MB are
+-- rounded per row, so their sums may differ by 0.01 per summed row.
+{%- set exact = [
+    'users_on_net', 'new_users', 'churned_users', 'net_adds', 'precancel_users', 'reentry_users',
+    'billed_users', 'billed_revenue', 'late_fee_revenue', 'calls', 'sms_sent'
+] %}
+{%- set rounded = ['voice_minutes', 'billed_minutes', 'offnet_minutes', 'roam_out_minutes', 'data_mb'] %}
 with
 
 kpi_monthly as (
@@ -9,44 +15,49 @@ kpi_monthly as (
 
 kpi_rollup as (
     select * from {{ ref('kpi_monthly_rollup') }}
+    where level in ('city', 'province', 'all')
 ),
 
 summed as (
     select
+        case
+            when grouping(city_code) = 0 then 'city'
+            when grouping(province_code) = 0 then 'province'
+            else 'all'
+        end as level,
         stat_month,
-        province_code,
-        sum(users_on_net) as users_on_net,
-        sum(new_users) as new_users,
-        sum(churned_users) as churned_users,
-        sum(billed_users) as billed_users,
-        sum(billed_revenue) as billed_revenue,
-        sum(calls) as calls,
-        sum(billed_minutes) as billed_minutes,
-        sum(sms_sent) as sms_sent
+        case when grouping(province_code) = 0 then province_code else 'ALL' end as province_code,
+        case when grouping(city_code) = 0 then city_code else 'ALL' end as city_code,
+        {%- for column in exact + rounded %}
+        sum({{ column }}) as {{ column }},
+        {%- endfor %}
+        count(*) as parts
     from kpi_monthly
-    group by stat_month, province_code
+    group by stat_month, rollup(province_code, city_code)
 ),
 
 final as (
     select
-        summed.stat_month,
-        summed.province_code
+        coalesce(summed.level, kpi_rollup.level) as level,
+        coalesce(summed.stat_month, kpi_rollup.stat_month) as stat_month,
+        coalesce(summed.province_code, kpi_rollup.province_code) as province_code,
+        coalesce(summed.city_code, kpi_rollup.city_code) as city_code
     from summed
-    left join kpi_rollup
+    full join kpi_rollup
         on
-            summed.stat_month = kpi_rollup.stat_month
+            summed.level = kpi_rollup.level
+            and summed.stat_month = kpi_rollup.stat_month
             and summed.province_code = kpi_rollup.province_code
-            and kpi_rollup.level = 'province'
+            and summed.city_code = kpi_rollup.city_code
     where
-        kpi_rollup.stat_month is null
-        or summed.users_on_net != kpi_rollup.users_on_net
-        or summed.new_users != kpi_rollup.new_users
-        or summed.churned_users != kpi_rollup.churned_users
-        or summed.billed_users != kpi_rollup.billed_users
-        or summed.billed_revenue != kpi_rollup.billed_revenue
-        or summed.calls != kpi_rollup.calls
-        or summed.billed_minutes != kpi_rollup.billed_minutes
-        or summed.sms_sent != kpi_rollup.sms_sent
+        summed.level is null
+        or kpi_rollup.level is null
+        {%- for column in exact %}
+        or summed.{{ column }} is distinct from kpi_rollup.{{ column }}
+        {%- endfor %}
+        {%- for column in rounded %}
+        or abs(summed.{{ column }} - kpi_rollup.{{ column }}) > 0.01 * summed.parts
+        {%- endfor %}
 )
 
 select * from final

@@ -21,7 +21,7 @@ def _month_start_date(month_text):
     return f"cast(strptime({month_text} || '01', '%Y%m%d') as date)"
 
 
-def _lake_has_files(table_name):
+def _lake_has_files(source_node):
     return True
 
 
