@@ -26,6 +26,28 @@
 {%- endmacro %}
 
 
+{#- A user-month's contribution to each additive part (1 or 0 for a flag; its fen, seconds, tenths
+    of a minute and KB), read from `relation` (fct_user_months' columns) and summed by
+    kpi_parts_summed(). -#}
+{% macro kpi_parts_of_user_month(relation) -%}
+        case when {{ relation }}.is_on_net then 1 else 0 end as users_on_net,
+        case when {{ relation }}.is_new then 1 else 0 end as new_users,
+        case when {{ relation }}.is_churned then 1 else 0 end as churned_users,
+        case when {{ relation }}.is_precancelled then 1 else 0 end as precancel_users,
+        case when {{ relation }}.is_reentry then 1 else 0 end as reentry_users,
+        case when {{ relation }}.is_billed then 1 else 0 end as billed_users,
+        {{ relation }}.billed_revenue_fen,
+        {{ relation }}.late_fee_fen,
+        {{ relation }}.calls,
+        {{ relation }}.voice_seconds,
+        {{ relation }}.billed_tenth_minutes,
+        {{ relation }}.offnet_seconds,
+        {{ relation }}.roam_out_seconds,
+        {{ relation }}.sms_sent,
+        {{ relation }}.data_kb
+{%- endmacro %}
+
+
 {#- The additive parts summed over a grouping. -#}
 {% macro kpi_parts_summed() -%}
         sum(users_on_net) as users_on_net,
@@ -46,15 +68,17 @@
 {%- endmacro %}
 
 
-{#- The tenure band (在网时长) of months on net, as the segments of churn_by_segment and
-    users_by_segment name it; UNKNOWN without an open date. -#}
-{% macro tenure_band(tenure_months) -%}
-    case
-        when {{ tenure_months }} is null then 'UNKNOWN'
-        when {{ tenure_months }} < 6 then '00-06m'
-        when {{ tenure_months }} < 12 then '06-12m'
-        when {{ tenure_months }} < 24 then '12-24m'
-        when {{ tenure_months }} < 60 then '24-60m'
-        else '60m+'
-    end
+{#- The join condition "tenure band `band` (a row of the tenure_bands seed) holds `tenure_months`":
+    from min_months (inclusive) to max_months (exclusive, none for the last band); the band without
+    bounds (UNKNOWN) holds a user without an open date. A negative tenure (an open date after M)
+    counts as 0 months. -#}
+{% macro in_tenure_band(band, tenure_months) -%}
+    {%- set months = 'case when ' ~ tenure_months ~ ' < 0 then 0 else ' ~ tenure_months ~ ' end' -%}
+    (
+        ({{ tenure_months }} is null and {{ band }}.min_months is null)
+        or (
+            {{ months }} >= {{ band }}.min_months
+            and ({{ band }}.max_months is null or {{ months }} < {{ band }}.max_months)
+        )
+    )
 {%- endmacro %}

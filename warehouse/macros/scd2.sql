@@ -116,3 +116,46 @@ select * from final
     {{ history_alias }}.valid_from_month <= {{ month_expr }}
     and ({{ history_alias }}.valid_to_month is null or {{ history_alias }}.valid_to_month >= {{ month_expr }})
 {%- endmacro %}
+
+
+{#- A dimension from a history model: the current version of every key (`key_columns` within
+    province_code) with the first and last snapshot months it appears in and its version count.
+    Month-by-month states stay in the history model. -#}
+{% macro current_versions(history_model, key_columns) %}
+{%- set partition_columns = ['province_code'] + key_columns -%}
+
+with
+
+history as (
+    select * from {{ ref(history_model) }}
+),
+
+spans as (
+    select
+        {%- for column in partition_columns %}
+        {{ column }},
+        {%- endfor %}
+        min(valid_from_month) as first_snapshot_month,
+        max(last_seen_month) as last_snapshot_month,
+        count(*) as version_count
+    from history
+    group by {{ partition_columns | join(', ') }}
+),
+
+final as (
+    select
+        history.*,
+        spans.first_snapshot_month,
+        spans.last_snapshot_month,
+        spans.version_count
+    from history
+    inner join spans
+        on
+        {%- for column in partition_columns %}
+            {{ "and " if not loop.first }}history.{{ column }} = spans.{{ column }}
+        {%- endfor %}
+    where history.is_current
+)
+
+select * from final
+{% endmacro %}

@@ -1,5 +1,6 @@
 -- A failing row is a month and province whose aging buckets do not add up to finance_monthly's
--- arrears, or whose 3-6 and 6+ buckets do not add up to its doubtful debt.
+-- arrears, or whose doubtful buckets (3-6 and 6+, is_doubtful in the seed) do not add up to its
+-- doubtful debt.
 with
 
 finance as (
@@ -10,14 +11,20 @@ aging as (
     select * from {{ ref('arrears_aging') }}
 ),
 
+aging_buckets as (
+    select * from {{ ref('aging_buckets') }}
+),
+
 bucket_totals as (
     select
-        stat_month,
-        province_code,
-        sum(arrears) as arrears,
-        sum(case when aging_bucket in ('3-6', '6+') then arrears else 0 end) as doubtful_debt
+        aging.stat_month,
+        aging.province_code,
+        sum(aging.arrears) as arrears,
+        sum(case when aging_buckets.is_doubtful then aging.arrears else 0 end) as doubtful_debt
     from aging
-    group by stat_month, province_code
+    inner join aging_buckets
+        on aging.aging_bucket = aging_buckets.aging_bucket
+    group by aging.stat_month, aging.province_code
 ),
 
 final as (

@@ -6,38 +6,25 @@ account_months as (
     select * from {{ ref('fct_account_months') }}
 ),
 
+aging_buckets as (
+    select * from {{ ref('aging_buckets') }}
+),
+
 bucketed as (
+    -- every account-month once per bucket of the seed, with the arrears fct_account_months ages so
     select
-        province_code,
-        stat_month,
-        '0-1' as aging_bucket,
-        1 as bucket_order,
-        arrears_0_1_months_fen as arrears_fen
+        account_months.province_code,
+        account_months.stat_month,
+        aging_buckets.aging_bucket,
+        aging_buckets.bucket_order,
+        case aging_buckets.aging_bucket
+            when '0-1' then account_months.arrears_0_1_months_fen
+            when '1-3' then account_months.arrears_1_3_months_fen
+            when '3-6' then account_months.arrears_3_6_months_fen
+            when '6+' then account_months.arrears_6_plus_months_fen
+        end as arrears_fen
     from account_months
-    union all
-    select
-        province_code,
-        stat_month,
-        '1-3' as aging_bucket,
-        2 as bucket_order,
-        arrears_1_3_months_fen as arrears_fen
-    from account_months
-    union all
-    select
-        province_code,
-        stat_month,
-        '3-6' as aging_bucket,
-        3 as bucket_order,
-        arrears_3_6_months_fen as arrears_fen
-    from account_months
-    union all
-    select
-        province_code,
-        stat_month,
-        '6+' as aging_bucket,
-        4 as bucket_order,
-        arrears_6_plus_months_fen as arrears_fen
-    from account_months
+    cross join aging_buckets
 ),
 
 final as (

@@ -7,55 +7,45 @@ user_months as (
     select * from {{ ref('fct_user_months') }}
 ),
 
+tenure_bands as (
+    select * from {{ ref('tenure_bands') }}
+),
+
+segment_types as (
+    select * from {{ ref('segment_types') }}
+),
+
 segmented as (
     select
-        province_code,
-        stat_month,
-        is_on_net,
-        is_churned,
-        brand,
-        coalesce(plan_id, 'UNKNOWN') as plan_id,
-        coalesce(channel_id, 'UNKNOWN') as channel_id,
-        {{ tenure_band('tenure_months') }} as tenure_band
+        user_months.province_code,
+        user_months.stat_month,
+        user_months.is_on_net,
+        user_months.is_churned,
+        user_months.brand,
+        coalesce(user_months.plan_id, 'UNKNOWN') as plan_id,
+        coalesce(user_months.channel_id, 'UNKNOWN') as channel_id,
+        tenure_bands.tenure_band
     from user_months
+    left join tenure_bands
+        on {{ in_tenure_band('tenure_bands', 'user_months.tenure_months') }}
 ),
 
 unpivoted as (
+    -- every user-month once per segment type of the seed, with its value in that segmentation
     select
-        province_code,
-        stat_month,
-        is_on_net,
-        is_churned,
-        'tenure' as segment_type,
-        tenure_band as segment_value
+        segmented.province_code,
+        segmented.stat_month,
+        segmented.is_on_net,
+        segmented.is_churned,
+        segment_types.segment_type,
+        case segment_types.segment_type
+            when 'tenure' then segmented.tenure_band
+            when 'plan' then segmented.plan_id
+            when 'channel' then segmented.channel_id
+            when 'brand' then segmented.brand
+        end as segment_value
     from segmented
-    union all
-    select
-        province_code,
-        stat_month,
-        is_on_net,
-        is_churned,
-        'plan' as segment_type,
-        plan_id as segment_value
-    from segmented
-    union all
-    select
-        province_code,
-        stat_month,
-        is_on_net,
-        is_churned,
-        'channel' as segment_type,
-        channel_id as segment_value
-    from segmented
-    union all
-    select
-        province_code,
-        stat_month,
-        is_on_net,
-        is_churned,
-        'brand' as segment_type,
-        brand as segment_value
-    from segmented
+    cross join segment_types
 ),
 
 churned as (

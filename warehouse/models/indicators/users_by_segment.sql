@@ -12,8 +12,13 @@ channels as (
     select * from {{ ref('dim_channels') }}
 ),
 
+tenure_bands as (
+    select * from {{ ref('tenure_bands') }}
+),
+
 segmented as (
-    -- the channel type as the channel is now (dim_channels), one row per channel_id
+    -- the channel type as the channel is now (dim_channels), one row per channel_id; one tenure
+    -- band holds every tenure (tests/assert_tenure_bands_tile_the_months.sql)
     select
         user_months.stat_month,
         user_months.province_code,
@@ -21,21 +26,19 @@ segmented as (
         user_months.brand,
         coalesce(user_months.plan_id, 'UNKNOWN') as plan_id,
         coalesce(channels.channel_type, 'UNKNOWN') as channel_type,
-        {{ tenure_band('user_months.tenure_months') }} as tenure_band,
-        user_months.is_on_net,
-        user_months.is_new,
-        user_months.is_churned,
-        user_months.is_precancelled,
-        user_months.is_reentry,
-        user_months.billed_revenue_fen
+        tenure_bands.tenure_band,
+        {{ kpi_parts_of_user_month('user_months') }}
     from user_months
     left join channels
         on
             user_months.province_code = channels.province_code
             and user_months.channel_id = channels.channel_id
+    left join tenure_bands
+        on {{ in_tenure_band('tenure_bands', 'user_months.tenure_months') }}
 ),
 
 summed as (
+    -- every part is summed; the table publishes the user counts and the revenue
     select
         stat_month,
         province_code,
@@ -44,12 +47,7 @@ summed as (
         plan_id,
         channel_type,
         tenure_band,
-        count(case when is_on_net then 1 end) as users_on_net,
-        count(case when is_new then 1 end) as new_users,
-        count(case when is_churned then 1 end) as churned_users,
-        count(case when is_precancelled then 1 end) as precancel_users,
-        count(case when is_reentry then 1 end) as reentry_users,
-        coalesce(sum(billed_revenue_fen), 0) as billed_revenue_fen
+        {{ kpi_parts_summed() }}
     from segmented
     group by stat_month, province_code, city_code, brand, plan_id, channel_type, tenure_band
 ),

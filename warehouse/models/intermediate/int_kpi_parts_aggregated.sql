@@ -11,28 +11,24 @@ province_months as (
     select * from {{ ref('int_province_months') }}
 ),
 
+parts as (
+    select
+        user_months.stat_month,
+        user_months.province_code,
+        user_months.city_code,
+        user_months.brand,
+        {{ kpi_parts_of_user_month('user_months') }}
+    from user_months
+),
+
 summed as (
     select
         stat_month,
         province_code,
         city_code,
         brand,
-        count(case when is_on_net then 1 end) as users_on_net,
-        count(case when is_new then 1 end) as new_users,
-        count(case when is_churned then 1 end) as churned_users,
-        count(case when is_precancelled then 1 end) as precancel_users,
-        count(case when is_reentry then 1 end) as reentry_users,
-        count(case when is_billed then 1 end) as billed_users,
-        sum(billed_revenue_fen) as billed_revenue_fen,
-        sum(late_fee_fen) as late_fee_fen,
-        sum(calls) as calls,
-        sum(voice_seconds) as voice_seconds,
-        sum(billed_tenth_minutes) as billed_tenth_minutes,
-        sum(offnet_seconds) as offnet_seconds,
-        sum(roam_out_seconds) as roam_out_seconds,
-        sum(sms_sent) as sms_sent,
-        sum(data_kb) as data_kb
-    from user_months
+        {{ kpi_parts_summed() }}
+    from parts
     group by stat_month, province_code, city_code, brand
 ),
 

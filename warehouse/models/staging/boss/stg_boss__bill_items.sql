@@ -20,13 +20,8 @@ renamed as (
         standard_fee_fen,
         discount_fen,
         actual_fee_fen,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at,
-        row_number() over (
-            partition by _province_code, bill_month, acct_id, user_id, item_code
-            order by _loaded_at desc, _file_name desc, _line_no desc
-        ) as delivery_rank
+        {{ lineage_renamed() }},
+        {{ delivery_rank(['bill_month', 'acct_id', 'user_id', 'item_code']) }}
     from lake_rows
 ),
 

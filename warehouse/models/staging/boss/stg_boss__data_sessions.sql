@@ -29,9 +29,7 @@ renamed as (
         rat,
         roam_type,
         fee_fen,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at
+        {{ lineage_renamed() }}
     from lake_rows
 ),
 

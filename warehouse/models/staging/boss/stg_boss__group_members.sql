@@ -13,13 +13,8 @@ renamed as (
         join_date,
         leave_date,
         group_pays,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at,
-        row_number() over (
-            partition by _province_code, _data_date, group_id, user_id, join_date
-            order by _loaded_at desc, _file_name desc, _line_no desc
-        ) as delivery_rank
+        {{ lineage_renamed() }},
+        {{ delivery_rank(['_data_date', 'group_id', 'user_id', 'join_date']) }}
     from lake_rows
 ),
 

@@ -19,13 +19,8 @@ renamed as (
         priority,
         eff_date,
         exp_date,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at,
-        row_number() over (
-            partition by _province_code, _data_date, user_id, acct_id, item_class, eff_date
-            order by _loaded_at desc, _file_name desc, _line_no desc
-        ) as delivery_rank
+        {{ lineage_renamed() }},
+        {{ delivery_rank(['_data_date', 'user_id', 'acct_id', 'item_class', 'eff_date']) }}
     from lake_rows
 ),
 

@@ -21,13 +21,8 @@ renamed as (
         free_sms as free_sms_count,
         eff_date,
         exp_date,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at,
-        row_number() over (
-            partition by _province_code, _data_date, plan_id
-            order by _loaded_at desc, _file_name desc, _line_no desc
-        ) as delivery_rank
+        {{ lineage_renamed() }},
+        {{ delivery_rank(['_data_date', 'plan_id']) }}
     from lake_rows
 ),
 

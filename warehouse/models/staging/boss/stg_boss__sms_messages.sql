@@ -26,9 +26,7 @@ renamed as (
         {{ month_of('send_time') }} as usage_month,
         sms_type,
         fee_fen,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at
+        {{ lineage_renamed() }}
     from lake_rows
 ),
 

@@ -40,9 +40,7 @@ renamed as (
         base_fee_fen,
         toll_fee_fen,
         roam_fee_fen,
-        _file_name as source_file_name,
-        _line_no as source_line_no,
-        _loaded_at as loaded_at
+        {{ lineage_renamed() }}
     from lake_rows
 ),
 
