@@ -10,6 +10,7 @@ tiers, quality) the rows of the scope are added up, never a ratio averaged.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from core.errors import JingfenError
@@ -158,7 +159,7 @@ def _trend(reader: Reader, month: str) -> Table:
         )
         for m in months
     ]
-    kpi_column = _kpi_column(reader)
+    kpi_column = partial(reader.column, "kpi_monthly_rollup")
     return Table(
         "trend",
         "近12个月趋势",
@@ -178,13 +179,6 @@ def _trend(reader: Reader, month: str) -> Table:
     )
 
 
-def _kpi_column(reader: Reader):
-    def column(name: str, kind: str = "text", key: str | None = None) -> Column:
-        return reader.column("kpi_monthly_rollup", name, kind, key)
-
-    return column
-
-
 def _cities(reader: Reader, month: str) -> Table:
     rows = reader.rows(
         "select kpi.province_code, kpi.city_code, kpi.users_on_net, kpi.net_adds, "
@@ -199,7 +193,7 @@ def _cities(reader: Reader, month: str) -> Table:
         "kpi.city_code",
         [month, *reader.scope_params],
     )
-    kpi_column = _kpi_column(reader)
+    kpi_column = partial(reader.column, "kpi_monthly_rollup")
     return Table(
         "cities",
         "地市排名(按出账收入)",
@@ -237,9 +231,7 @@ def _brands(reader: Reader, month: str) -> Table:
         [month, month, month, previous, previous, month, previous, *reader.scope_params],
     )
 
-    def column(name: str, kind: str = "text") -> Column:
-        return reader.column("kpi_monthly", name, kind)
-
+    column = partial(reader.column, "kpi_monthly")
     return Table(
         "brands",
         "品牌",
@@ -304,9 +296,7 @@ def _churn(reader: Reader, month: str) -> Table:
         [month, *reader.level_params],
     )
 
-    def column(name: str, kind: str = "text") -> Column:
-        return reader.column("churn_by_segment_rollup", name, kind)
-
+    column = partial(reader.column, "churn_by_segment_rollup")
     return Table(
         "churn",
         "离网分析(按品牌、网龄)",
@@ -399,9 +389,7 @@ def _vip(reader: Reader, month: str) -> Table:
             average = Decimal(str(average)).quantize(TWO_PLACES, ROUND_HALF_UP)
         rows.append((f"{name} {tier}", users, revenue, average))
 
-    def column(name: str, kind: str = "text") -> Column:
-        return reader.column("user_value_monthly", name, kind)
-
+    column = partial(reader.column, "user_value_monthly")
     return Table(
         "vip",
         "VIP客户(按等级)",
@@ -425,9 +413,7 @@ def _collections(reader: Reader, month: str) -> Table:
         [month, *reader.level_params],
     )
 
-    def column(name: str, kind: str, key: str) -> Column:
-        return reader.column("collection_shares", name, kind, key)
-
+    column = partial(reader.column, "collection_shares")
     return Table(
         "collections",
         "实收(按交费渠道)",
@@ -451,9 +437,7 @@ def _aging(reader: Reader, month: str) -> Table:
         [month, *reader.level_params],
     )
 
-    def column(name: str, kind: str, key: str) -> Column:
-        return reader.column("arrears_aging_shares", name, kind, key)
-
+    column = partial(reader.column, "arrears_aging_shares")
     return Table(
         "aging",
         "欠费账龄",
