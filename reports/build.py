@@ -11,9 +11,11 @@ from pathlib import Path
 
 from core.months import check_month, month_label
 from core.settings import Settings
-from reports import commentary, excel, figures, pdf
-from reports.figures import INT
+from reports import commentary, excel, pdf
+from reports.flash import load_flash
 from reports.formats import fmt
+from reports.month import load_month
+from reports.tables import ALL, INT
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def write_atomically(path: Path, data: bytes) -> Path:
 
 
 def _suffix(scope: str) -> str:
-    return "" if scope == figures.ALL else f"_{scope}"
+    return "" if scope == ALL else f"_{scope}"
 
 
 def build_report(
@@ -65,7 +67,7 @@ def build_report(
     """
     check_month(month)
     say(f"Reading the figures of {month} from {settings.serving_db}…")
-    month_figures = figures.load_month(settings, month, province)
+    month_figures = load_month(settings, month, province)
     month_figures.commentary = commentary.month_commentary(month_figures)
     name = f"jingfen_report_{month}{_suffix(month_figures.scope)}"
     say("Writing the PDF and the workbook…")
@@ -95,7 +97,7 @@ def build_flash(
 ) -> ReportFiles:
     """Write jingfen_flash_YYYYMMDD.pdf and .xlsx: the latest 7 days against the 7 before."""
     say(f"Reading the latest days from {settings.serving_db}…")
-    flash = figures.load_flash(settings, end_date, province)
+    flash = load_flash(settings, end_date, province)
     flash.commentary = commentary.flash_commentary(flash)
     name = f"jingfen_flash_{flash.end_date:%Y%m%d}{_suffix(flash.scope)}"
     pdf_path = write_atomically(settings.reports / f"{name}.pdf", pdf.flash_pdf(flash))

@@ -9,8 +9,8 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from reports.figures import Table
 from reports.fonts import matplotlib_font
+from reports.tables import Table
 
 BLUE, ORANGE, GREEN, RED = "#1F4E79", "#E08A1E", "#2E8B57", "#B3261E"
 

@@ -1,7 +1,7 @@
 """A few sentences written from the numbers: what moved most, and where it came from.
 
-Every number quoted here is one of the figures the report shows (reports.figures), formatted the
-same way, so a reader can find it in the tables.
+Every number quoted here is one of the figures the report shows (reports.month, reports.flash),
+formatted the same way, so a reader can find it in the tables.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.months import month_label
-from reports.figures import INT, POINTS, YUAN, FlashFigures, MonthFigures
 from reports.formats import fmt, fmt_signed
+from reports.tables import INT, POINTS, YUAN, FlashFigures, MonthFigures
 
 
 def _change_phrase(rate: Decimal | None, label: str) -> str:

@@ -12,13 +12,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.figures import (
+from reports.tables import (
     CHANGE,
     DEC2,
     INT,
     POINTS,
     RATIO,
     YUAN,
+    Column,
     FlashFigures,
     MonthFigures,
     Table,
@@ -80,8 +81,6 @@ def _write_table(sheet: Worksheet, table: Table, subtitle: str) -> None:
 
 
 def _indicator_table(figures: MonthFigures) -> Table:
-    from reports.figures import Column
-
     rows = []
     for i in figures.indicators:
         change_kind = POINTS if i.compares_in_points else CHANGE
@@ -175,8 +174,6 @@ def month_workbook(figures: MonthFigures) -> bytes:
 
 
 def flash_workbook(figures: FlashFigures) -> bytes:
-    from reports.figures import Column
-
     workbook = Workbook()
     subtitle = (
         f"{figures.summary.note} · {figures.scope_name} · 发布时间 published "

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from reports.figures import CHANGE, DEC2, INT, POINTS, RATIO, TEXT, YUAN
+from reports.tables import CHANGE, DEC2, INT, POINTS, RATIO, TEXT, YUAN
 
 DASH = "—"
 

@@ -24,9 +24,9 @@ from reportlab.platypus import Table as PdfTable
 
 from core.months import month_label
 from reports import charts
-from reports.figures import TEXT, FlashFigures, Indicator, MonthFigures, Table
 from reports.fonts import register_pdf_font
 from reports.formats import DASH, fmt
+from reports.tables import TEXT, FlashFigures, Indicator, MonthFigures, Table
 
 PAGE_WIDTH = A4[0] - 30 * mm
 HEADER_BG = colors.HexColor("#1F4E79")

@@ -30,6 +30,9 @@ CHANGE_KPIS = (
     "billed_revenue", "arpu", "voice_minutes", "mou", "data_mb", "dou", "sms_sent",
 )  # fmt: skip
 CHANGE_FINANCE = ("collected", "bad_debt", "arrears", "doubtful_debt")
+# finance_changes: every finance figure, and how its comparisons are named (<figure>_<name>).
+FINANCE_FIGURES = (*CHANGE_FINANCE, "accounts_in_arrears")
+COMPARISONS = ("previous_month", "mom_change", "mom_rate", "last_year", "yoy_change", "yoy_rate")
 MICROS = 10**6
 
 
@@ -232,6 +235,42 @@ def kpi_changes(
             "yoy_change": _difference(value, last_year),
             "yoy_change_rate": _rate(value, last_year),
         }
+    return rows
+
+
+def finance_changes(
+    finance: dict[tuple[str, str], dict[str, object]],
+    more: dict[tuple[str, str], dict[str, object]],
+) -> dict[tuple[str, str, str], dict[str, object]]:
+    """(stat_month, level, province_code): every finance figure of M on the province level, and
+    summed over the provinces that have the month on the all level ('ALL'), with its value of M-1
+    and of M-12 on the same level, the differences and the change rates as kpi_changes has them
+    (change / |previous|, none for a previous value of 0 or none)."""
+    values: dict[tuple[str, str, str], dict[str, Decimal]] = {}
+    for (month, province), row in finance.items():
+        figures = {**row, **more[(month, province)]}
+        values[(month, "province", province)] = {f: Decimal(figures[f]) for f in FINANCE_FIGURES}
+        total = values.setdefault((month, "all", ALL), dict.fromkeys(FINANCE_FIGURES, Decimal(0)))
+        for figure in FINANCE_FIGURES:
+            total[figure] += Decimal(figures[figure])
+    rows = {}
+    for (month, level, province), figures in values.items():
+        before = values.get((add_months(month, -1), level, province), {})
+        last_year = values.get((add_months(month, -12), level, province), {})
+        row: dict[str, object] = {}
+        for figure, value in figures.items():
+            compared = dict.fromkeys(COMPARISONS)
+            compared.update(
+                previous_month=before.get(figure),
+                mom_change=_difference(value, before.get(figure)),
+                mom_rate=_rate(value, before.get(figure)),
+                last_year=last_year.get(figure),
+                yoy_change=_difference(value, last_year.get(figure)),
+                yoy_rate=_rate(value, last_year.get(figure)),
+            )
+            row[figure] = value
+            row.update({f"{figure}_{name}": compared[name] for name in COMPARISONS})
+        rows[(month, level, province)] = row
     return rows
 
 

@@ -116,6 +116,21 @@ def test_kpi_changes(home, recomputed, kpi_parts):
     assert {row["last_year_value"] for row in ours.values()} == {None}
 
 
+def test_finance_changes(home, recomputed):
+    changes = finance.finance_changes(
+        recomputed.finance_monthly(), finance.finance_monthly_more(recomputed)
+    )
+    ours = _compare(home, "finance_changes", ["stat_month", "level", "province_code"], changes)
+    months = recomputed.months()
+    assert set(ours) == {
+        (m, level, p) for m in months for level, p in
+        (("province", CLEAN), ("province", DEFECTIVE), ("all", "ALL"))
+    }  # fmt: skip
+    assert {k[0] for k, row in ours.items() if row["collected_previous_month"] is None} == {
+        months[0]
+    }
+
+
 def test_revenue_by_item_class(home, recomputed, kpi_parts):
     ours = _compare(
         home, "revenue_by_item_class",

@@ -327,3 +327,95 @@ def test_brands_and_segments_are_named_as_a_manager_reads_them(published, report
             assert expected.get(value, "未知") in churn, value
         else:
             assert value not in churn  # a band is shown by its name (5年以上), not its code
+
+
+def _sheet_rows(path: Path, sheet: str) -> tuple[list, list, list[list]]:
+    """The Chinese header row, the English header row and the data rows of a sheet."""
+    rows = [list(r) for r in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+    data = [r for r in rows[FIRST_DATA_ROW - 1 :] if r[0] is not None]
+    return rows[HEADER_ROW_ZH - 1], rows[HEADER_ROW_EN - 1], data
+
+
+def _labels(settings: Settings, table: str, columns: list[str]) -> tuple[list, list]:
+    found = dict(
+        (column, (zh, en))
+        for column, zh, en in query(
+            settings,
+            "select column_name, label_zh, label_en from indicators.column_labels "
+            "where schema_name = 'indicators' and table_name = ?",
+            [table],
+        )
+    )
+    return [found[c][0] for c in columns], [found[c][1] for c in columns]
+
+
+def test_finance_sheet_is_finance_changes_headed_by_its_column_labels(published, report):
+    figures = ["collected", "bad_debt", "arrears", "doubtful_debt", "accounts_in_arrears"]
+    zh, en, rows = _sheet_rows(report.xlsx, "账务 Finance")
+    assert (zh, en) == _labels(published, "finance_changes", ["stat_month", *figures])
+    assert zh[1] == "实收金额(元)" and en[5] == "Accounts in arrears"
+    published_rows = query(
+        published,
+        "select stat_month, " + ", ".join(figures) + " from indicators.finance_changes "
+        "where level = 'all' and stat_month in (?, '202601', '202502') order by stat_month desc",
+        [MONTH],
+    )
+    assert [r[0] for r in rows] == [MONTH, "202601", "202502"]
+    assert rows == [[r[0], *(float(v) for v in r[1:])] for r in published_rows]
+    ((mom, yoy),) = query(
+        published,
+        "select collected_mom_rate, collected_yoy_rate from indicators.finance_changes "
+        "where level = 'all' and stat_month = ?",
+        [MONTH],
+    )
+    kpis = openpyxl.load_workbook(report.xlsx)["关键指标 KPIs"]
+    collected = next(
+        r for r in range(FIRST_DATA_ROW, kpis.max_row + 1) if kpis.cell(r, 1).value == "collected"
+    )
+    assert kpis.cell(collected, 5).value == (None if mom is None else float(mom))
+    assert kpis.cell(collected, 6).value == (None if yoy is None else float(yoy))
+
+
+def test_aging_and_collections_are_the_published_shares_with_the_seed_names(published, report):
+    _, _, aging = _sheet_rows(report.xlsx, "账龄 Aging")
+    # The names of the aging_buckets seed: the report's former "1个月内" wording is gone.
+    assert [r[0] for r in aging] == ["0-1个月 0-1", "1-3个月 1-3", "3-6个月(呆账) 3-6",
+                                     "6个月以上(呆账) 6+"]  # fmt: skip
+    shares = query(
+        published,
+        "select arrears_share from indicators.arrears_aging_shares where level = 'all' "
+        "and stat_month = ? order by bucket_order",
+        [MONTH],
+    )
+    assert [r[3] for r in aging] == [None if s is None else float(s) for (s,) in shares]
+    _, _, collections = _sheet_rows(report.xlsx, "实收 Collections")
+    published_shares = query(
+        published,
+        "select pay_channel, collected_share from indicators.collection_shares "
+        "where level = 'all' and stat_month = ? order by collected desc, pay_channel",
+        [MONTH],
+    )
+    assert [(r[0].split()[-1], r[3]) for r in collections] == [
+        (channel, float(share)) for channel, share in published_shares
+    ]
+    assert sum(r[3] for r in collections) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_flash_days_are_flash_daily_and_missing_days_are_zero(published):
+    files = build_flash(published, say=lambda _: None)
+    zh, _, days = _sheet_rows(files.xlsx, "逐日 Daily")
+    columns = ["flash_date", "active_users", "opens", "cancels", "calls", "voice_minutes",
+               "sms_sent", "data_mb", "collected"]  # fmt: skip
+    assert zh == _labels(published, "flash_daily", columns)[0]
+    published_days = {
+        row[0]: row[1:]
+        for row in query(
+            published,
+            "select " + ", ".join(columns) + " from indicators.flash_daily where level = 'all' "
+            "and flash_date between date '2026-02-16' and date '2026-03-01'",
+        )
+    }
+    assert len(days) == 14 and published_days
+    for day, *values in days:
+        expected = published_days.get(day.date(), (0,) * 8)
+        assert values == [float(v) if isinstance(v, Decimal) else v for v in expected], day

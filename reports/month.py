@@ -1,0 +1,593 @@
+"""The figures of the monthly report, as the published copy holds them.
+
+Every number is read as published: the tables of one scope (a province, or every province on the
+level 'all') come from the indicators published per level — kpi_monthly_rollup, kpi_changes,
+finance_changes, churn_by_segment_rollup, group_classes_monthly, collection_shares,
+arrears_aging_shares. Where a topic is published per province only (brands, re-entries, VIP
+tiers, quality) the rows of the scope are added up, never a ratio averaged.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import Any
+
+from core.errors import JingfenError
+from core.months import month_add
+from core.settings import Settings
+from reports.reader import Reader, open_reader, published_at
+from reports.tables import (
+    CHANGE,
+    DEC2,
+    INT,
+    RATIO,
+    YUAN,
+    Column,
+    Indicator,
+    MonthFigures,
+    Movement,
+    Table,
+)
+
+# The key indicators of page one, in order: (code, kind, published in).
+KEY_INDICATORS: tuple[tuple[str, str, str], ...] = (
+    ("users_on_net", INT, "kpi"),
+    ("new_users", INT, "kpi"),
+    ("churned_users", INT, "kpi"),
+    ("churn_rate", RATIO, "kpi"),
+    ("net_adds", INT, "kpi"),
+    ("billed_revenue", YUAN, "kpi"),
+    ("arpu", YUAN, "kpi"),
+    ("mou", DEC2, "kpi"),
+    ("dou", DEC2, "kpi"),
+    ("collected", YUAN, "finance"),
+    ("arrears", YUAN, "finance"),
+)
+FINANCE_FIGURES = (
+    ("collected", YUAN),
+    ("bad_debt", YUAN),
+    ("arrears", YUAN),
+    ("doubtful_debt", YUAN),
+    ("accounts_in_arrears", INT),
+)
+# How finance_changes names a figure's comparisons, in the order of an Indicator.
+FINANCE_COMPARISONS = ("previous_month", "last_year", "mom_change", "mom_rate", "yoy_change",
+                       "yoy_rate")  # fmt: skip
+# The tiers a VIP table lists: the VIP tiers of the seed, not "not VIP" or "churned".
+NOT_VIP = ("NONE", "CHURNED")
+TWO_PLACES = Decimal("0.01")
+
+
+def _check_month(reader: Reader, month: str) -> None:
+    found = reader.one(
+        "select count(*) from indicators.kpi_monthly_rollup where stat_month = ? and "
+        + reader.level_filter,
+        [month, *reader.level_params],
+    )
+    if found and found[0]:
+        return
+    span = reader.one(
+        "select min(stat_month), max(stat_month) from indicators.kpi_monthly_rollup where "
+        + reader.level_filter,
+        reader.level_params,
+    )
+    where = "" if reader.level == "all" else f" for province {reader.scope}"
+    if not span or span[0] is None:
+        raise JingfenError(
+            f"The published copy has no figures{where} at all: "
+            "run 'jingfen run' before asking for a report."
+        )
+    raise JingfenError(
+        f"The published copy has no figures for {month}{where}: "
+        f"it covers {span[0]} to {span[1]}, so choose a month in that range."
+    )
+
+
+def _finance_changes(reader: Reader, months: list[str]) -> dict[str, dict[str, Any]]:
+    """finance_changes of the scope by month: every column by name (months without: absent)."""
+    names = reader.columns("indicators", "finance_changes")
+    marks = ", ".join("?" for _ in months)
+    return {
+        row[0]: dict(zip(names, row, strict=True))
+        for row in reader.rows(
+            f"select * from indicators.finance_changes where stat_month in ({marks}) and "
+            + reader.level_filter,
+            [*months, *reader.level_params],
+        )
+    }
+
+
+def _indicators(reader: Reader, month: str) -> list[Indicator]:
+    names = {
+        code: (zh, en)
+        for code, zh, en in reader.rows(
+            "select indicator_code, name_zh, name_en from indicators.dictionary"
+        )
+    }
+    changes = {
+        row[0]: row[1:]
+        for row in reader.rows(
+            "select indicator_code, indicator_value, previous_month_value, last_year_value, "
+            "mom_change, mom_change_rate, yoy_change, yoy_change_rate "
+            "from indicators.kpi_changes where stat_month = ? and city_code = 'ALL' and "
+            + reader.level_filter,
+            [month, *reader.level_params],
+        )
+    }
+    kpi_codes = [code for code, _, source in KEY_INDICATORS if source == "kpi"]
+    kpi_row = reader.one(
+        "select " + ", ".join(kpi_codes) + " from indicators.kpi_monthly_rollup "
+        "where stat_month = ? and " + reader.level_filter,
+        [month, *reader.level_params],
+    )
+    kpi_values = dict(zip(kpi_codes, kpi_row or [None] * len(kpi_codes), strict=True))
+    finance = _finance_changes(reader, [month]).get(month, {})
+    result = []
+    for code, kind, source in KEY_INDICATORS:
+        zh, en = names.get(code, (code, code))
+        if source == "kpi":
+            # The value as kpi_monthly_rollup publishes it; the comparisons as kpi_changes does.
+            value = kpi_values[code]
+            comparisons = changes.get(code, (None,) * 7)[1:]
+        else:
+            value = finance.get(code)
+            comparisons = tuple(finance.get(f"{code}_{c}") for c in FINANCE_COMPARISONS)
+        result.append(Indicator(code, zh, en, kind, value, *comparisons))
+    return result
+
+
+def _trend(reader: Reader, month: str) -> Table:
+    months = [month_add(month, -i) for i in range(11, -1, -1)]
+    kpi = {
+        row[0]: row[1:]
+        for row in reader.rows(
+            "select stat_month, users_on_net, net_adds, churn_rate, billed_revenue, arpu "
+            "from indicators.kpi_monthly_rollup where city_code = 'ALL' and "
+            + reader.level_filter
+            + " and stat_month between ? and ?",
+            [*reader.level_params, months[0], months[-1]],
+        )
+    }
+    finance = _finance_changes(reader, months)
+    rows = [
+        (
+            m,
+            *kpi.get(m, (None,) * 5),
+            finance.get(m, {}).get("collected"),
+            finance.get(m, {}).get("arrears"),
+        )
+        for m in months
+    ]
+    kpi_column = partial(reader.column, "kpi_monthly_rollup")
+    return Table(
+        "trend",
+        "近12个月趋势",
+        "12-month trend",
+        (
+            kpi_column("stat_month"),
+            kpi_column("users_on_net", INT),
+            kpi_column("net_adds", INT),
+            kpi_column("churn_rate", RATIO),
+            kpi_column("billed_revenue", YUAN),
+            kpi_column("arpu", YUAN),
+            reader.column("finance_changes", "collected", YUAN),
+            reader.column("finance_changes", "arrears", YUAN),
+        ),
+        rows,
+        note="空白: 该月无发布数据 (blank: no published figures for that month)",
+    )
+
+
+def _cities(reader: Reader, month: str) -> Table:
+    rows = reader.rows(
+        "select kpi.province_code, kpi.city_code, kpi.users_on_net, kpi.net_adds, "
+        "kpi.churn_rate, kpi.billed_revenue, changes.mom_change_rate, kpi.arpu "
+        "from indicators.kpi_monthly_rollup as kpi "
+        "left join indicators.kpi_changes as changes on changes.level = 'city' "
+        "and changes.stat_month = kpi.stat_month and changes.province_code = kpi.province_code "
+        "and changes.city_code = kpi.city_code and changes.indicator_code = 'billed_revenue' "
+        "where kpi.level = 'city' and kpi.stat_month = ? "
+        "and (? = 'ALL' or kpi.province_code = ?) "
+        "order by kpi.billed_revenue desc, kpi.users_on_net desc, kpi.province_code, "
+        "kpi.city_code",
+        [month, *reader.scope_params],
+    )
+    kpi_column = partial(reader.column, "kpi_monthly_rollup")
+    return Table(
+        "cities",
+        "地市排名(按出账收入)",
+        "City ranking (by billed revenue)",
+        (
+            Column("rank", "排名", "Rank", INT),
+            kpi_column("province_code"),
+            kpi_column("city_code", key="city"),
+            kpi_column("users_on_net", INT),
+            kpi_column("net_adds", INT),
+            kpi_column("churn_rate", RATIO),
+            kpi_column("billed_revenue", YUAN),
+            Column("revenue_mom", "收入环比", "Revenue MoM", CHANGE),
+            kpi_column("arpu", YUAN),
+        ),
+        [
+            (rank, reader.province_label(province), reader.city_label(city), *values)
+            for rank, (province, city, *values) in enumerate(rows, 1)
+        ],
+    )
+
+
+def _brands(reader: Reader, month: str) -> Table:
+    previous = month_add(month, -1)
+    rows = reader.rows(
+        "select brand, "
+        "sum(case when stat_month = ? then users_on_net end), "
+        "sum(case when stat_month = ? then net_adds end), "
+        "sum(case when stat_month = ? then billed_revenue end), "
+        "sum(case when stat_month = ? then users_on_net end), "
+        "sum(case when stat_month = ? then billed_revenue end) "
+        "from indicators.kpi_monthly where stat_month in (?, ?) and "
+        + reader.province_filter
+        + " group by brand order by 4 desc nulls last, brand",
+        [month, month, month, previous, previous, month, previous, *reader.scope_params],
+    )
+
+    column = partial(reader.column, "kpi_monthly")
+    return Table(
+        "brands",
+        "品牌",
+        "Brands",
+        (
+            column("brand"),
+            column("users_on_net", INT),
+            column("net_adds", INT),
+            column("billed_revenue", YUAN),
+            Column("previous_users_on_net", "上月在网用户数", "Users on net M-1", INT),
+            Column("previous_billed_revenue", "上月出账收入(元)", "Billed revenue M-1", YUAN),
+        ),
+        [(reader.brand_label(brand), *values) for brand, *values in rows],
+        note="kpi_monthly 各地市之和 (sum over cities of kpi_monthly)",
+    )
+
+
+def _segment_label(reader: Reader, segment_type: str, value: str) -> str:
+    if segment_type == "brand":
+        return reader.brand_label(value) or value
+    if segment_type == "tenure":
+        return reader.code_name("tenure_band", value) or value
+    return value
+
+
+def _movements(brands: Table, reader: Reader, month: str) -> list[Movement]:
+    """The city and the brand whose users on net and billed revenue moved most against M-1."""
+    previous = month_add(month, -1)
+    by_city = reader.rows(
+        "select province_code, city_code, "
+        "sum(case when stat_month = ? then users_on_net else 0 end) "
+        "- sum(case when stat_month = ? then users_on_net else 0 end), "
+        "sum(case when stat_month = ? then billed_revenue else 0 end) "
+        "- sum(case when stat_month = ? then billed_revenue else 0 end) "
+        "from indicators.kpi_monthly_rollup where level = 'city' and stat_month in (?, ?) and "
+        + reader.province_filter
+        + " group by province_code, city_code",
+        [month, previous, month, previous, month, previous, *reader.scope_params],
+    )
+    names = reader.city_names
+    movements = []
+    for position, indicator in ((2, "users_on_net"), (3, "billed_revenue")):
+        if by_city:
+            top = max(by_city, key=lambda r, p=position: (abs(r[p]), r[1]))
+            if top[position]:
+                label = f"{names[top[1]]}({top[1]})" if top[1] in names else top[1]
+                movements.append(Movement(indicator, "city", label, Decimal(top[position])))
+        current, before = (1, 4) if indicator == "users_on_net" else (3, 5)
+        deltas = [(row[0], (row[current] or 0) - (row[before] or 0)) for row in brands.rows]
+        if deltas:
+            brand, delta = max(deltas, key=lambda d: (abs(d[1]), d[0]))
+            if delta:
+                movements.append(Movement(indicator, "brand", brand, Decimal(delta)))
+    return movements
+
+
+def _churn(reader: Reader, month: str) -> Table:
+    rows = reader.rows(
+        "select segment_type, segment_value, previous_users_on_net, churned_users, churn_rate "
+        "from indicators.churn_by_segment_rollup where stat_month = ? and segment_type in "
+        "('brand', 'tenure') and " + reader.level_filter + " order by segment_type, segment_value",
+        [month, *reader.level_params],
+    )
+
+    column = partial(reader.column, "churn_by_segment_rollup")
+    return Table(
+        "churn",
+        "离网分析(按品牌、网龄)",
+        "Churn by brand and tenure",
+        (
+            column("segment_type"),
+            column("segment_value"),
+            column("previous_users_on_net", INT),
+            column("churned_users", INT),
+            column("churn_rate", RATIO),
+        ),
+        [
+            (reader.code_name("segment_type", kind), _segment_label(reader, kind, value), *rest)
+            for kind, value, *rest in rows
+        ],
+    )
+
+
+def _reentry(reader: Reader, month: str) -> Table:
+    rows = reader.rows(
+        "select city_code, count(*), avg(days_since_cancel), min(days_since_cancel) "
+        "from indicators.reentry_list where stat_month = ? and "
+        + reader.province_filter
+        + " group by city_code order by 2 desc, 1",
+        [month, *reader.scope_params],
+    )
+    return Table(
+        "reentry",
+        "弃卡重入网(按地市)",
+        "Re-entries by city",
+        (
+            reader.column("reentry_list", "city_code", key="city"),
+            Column("reentries", "重入网用户数", "Re-entries", INT),
+            Column("avg_days", "平均间隔天数", "Average days since cancel", DEC2),
+            Column("min_days", "最短间隔天数", "Shortest days since cancel", INT),
+        ),
+        [
+            (
+                reader.city_label(city),
+                count,
+                None if avg is None else Decimal(str(avg)).quantize(TWO_PLACES),
+                low,
+            )
+            for city, count, avg, low in rows
+        ],
+    )
+
+
+def _groups(reader: Reader, month: str) -> Table:
+    kinds = (
+        ("group_class", "text"),
+        ("groups", INT),
+        ("new_groups", INT),
+        ("active_members", INT),
+        ("group_revenue", YUAN),
+        ("group_arpu", YUAN),
+        ("member_churn", INT),
+        ("class_mismatches", INT),
+    )
+    rows = reader.rows(
+        "select " + ", ".join(name for name, _ in kinds) + " from indicators.group_classes_monthly "
+        "where stat_month = ? and " + reader.level_filter + " order by group_class",
+        [month, *reader.level_params],
+    )
+    return Table(
+        "groups",
+        "集团客户(按分类)",
+        "Group customers by class",
+        tuple(reader.column("group_classes_monthly", name, kind) for name, kind in kinds),
+        rows,
+    )
+
+
+def _vip(reader: Reader, month: str) -> Table:
+    found = {
+        row[0]: row[1:]
+        for row in reader.rows(
+            "select vip_tier, count(*), sum(billed_revenue), avg(avg_revenue_6m) "
+            "from indicators.user_value_monthly where stat_month = ? and vip_tier is not null "
+            "and " + reader.province_filter + " group by vip_tier",
+            [month, *reader.scope_params],
+        )
+    }
+    rows = []
+    for tier, name in reader.codes("vip_tier"):
+        if tier in NOT_VIP:
+            continue
+        users, revenue, average = found.get(tier, (0, Decimal("0.00"), None))
+        if average is not None:
+            average = Decimal(str(average)).quantize(TWO_PLACES, ROUND_HALF_UP)
+        rows.append((f"{name} {tier}", users, revenue, average))
+
+    column = partial(reader.column, "user_value_monthly")
+    return Table(
+        "vip",
+        "VIP客户(按等级)",
+        "VIP customers by tier",
+        (
+            column("vip_tier"),
+            Column("users", "用户数", "Users", INT),
+            column("billed_revenue", YUAN),
+            column("avg_revenue_6m", YUAN),
+        ),
+        rows,
+    )
+
+
+def _collections(reader: Reader, month: str) -> Table:
+    rows = reader.rows(
+        "select pay_channel, pay_channel_name_zh, collected, payment_count, collected_share "
+        "from indicators.collection_shares where stat_month = ? and "
+        + reader.level_filter
+        + " order by collected desc, pay_channel",
+        [month, *reader.level_params],
+    )
+
+    column = partial(reader.column, "collection_shares")
+    return Table(
+        "collections",
+        "实收(按交费渠道)",
+        "Collections by payment channel",
+        (
+            column("pay_channel", "text", "pay_channel"),
+            column("collected", YUAN, "collected"),
+            column("payment_count", INT, "payments"),
+            column("collected_share", RATIO, "share"),
+        ),
+        [(f"{zh or ''} {channel}".strip(), *rest) for channel, zh, *rest in rows],
+    )
+
+
+def _aging(reader: Reader, month: str) -> Table:
+    rows = reader.rows(
+        "select aging_bucket, aging_bucket_name_zh, arrears, accounts, arrears_share "
+        "from indicators.arrears_aging_shares where stat_month = ? and "
+        + reader.level_filter
+        + " order by bucket_order",
+        [month, *reader.level_params],
+    )
+
+    column = partial(reader.column, "arrears_aging_shares")
+    return Table(
+        "aging",
+        "欠费账龄",
+        "Arrears aging",
+        (
+            column("aging_bucket", "text", "aging_bucket"),
+            column("arrears", YUAN, "arrears"),
+            column("accounts", INT, "accounts"),
+            column("arrears_share", RATIO, "share"),
+        ),
+        [(f"{name or bucket} {bucket}", *rest) for bucket, name, *rest in rows],
+    )
+
+
+def _finance_table(reader: Reader, month: str) -> Table:
+    months = [month, month_add(month, -1), month_add(month, -12)]
+    finance = _finance_changes(reader, months)
+    return Table(
+        "finance",
+        "账务概况",
+        "Collections and arrears",
+        (
+            reader.column("finance_changes", "stat_month"),
+            *(reader.column("finance_changes", name, kind) for name, kind in FINANCE_FIGURES),
+        ),
+        [(m, *(finance[m][name] for name, _ in FINANCE_FIGURES)) for m in months if m in finance],
+    )
+
+
+def _quality(reader: Reader, month: str) -> Table:
+    rows: list[tuple[Any, ...]] = []
+    pattern = month + "%"
+    month_of = "replace(cast(data_date as varchar), '-', '') like ?"
+    if reader.has_table("ops", "load_log"):
+        before = len(rows)
+        for status, files, records, loaded, rejected in reader.rows(
+            "select status, count(*), sum(record_count), sum(loaded_count), "
+            f"sum(rejected_count) from ops.load_log where {month_of} and "
+            + reader.province_filter
+            + " group by status order by status",
+            [pattern, *reader.scope_params],
+        ):
+            rows.append(("交付 deliveries", status, files, records, loaded, rejected))
+        if len(rows) == before:
+            rows.append(("交付 deliveries", "本月无记录 none this month", 0, None, None, None))
+        for reason, count in reader.rows(
+            "select coalesce(reason, ''), count(*) from ops.load_log "
+            f"where status = 'REJECTED' and {month_of} and "
+            + reader.province_filter
+            + " group by 1 order by 2 desc, 1 limit 5",
+            [pattern, *reader.scope_params],
+        ):
+            rows.append(("拒收原因 rejection", reason[:60], count, None, None, None))
+    else:
+        rows.append(("交付 deliveries", "未发布 not published", None, None, None, None))
+    if reader.has_table("ops", "rejected_records") and reader.has_table("ops", "load_log"):
+        found = reader.one(
+            "select count(*) from ops.rejected_records where file_name in "
+            f"(select file_name from ops.load_log where {month_of} and "
+            + reader.province_filter
+            + ")",
+            [pattern, *reader.scope_params],
+        )
+        rows.append(("拒收记录 rejected records", "", found[0] if found else 0, None, None, None))
+    if reader.has_table("ops", "quality_results"):
+        rows.extend(_quality_results(reader))
+    else:
+        rows.append(
+            ("质量检查 quality checks", "尚未发布 not published yet", None, None, None, None)
+        )
+    # The ops tables are the pipeline's logs, not dbt models: their headers are the report's.
+    return Table(
+        "quality",
+        "数据质量",
+        "Data quality",
+        (
+            Column("topic", "项目", "Topic"),
+            Column("status", "状态", "Status"),
+            Column("count", "数量", "Count", INT),
+            Column("records", "记录数", "Records", INT),
+            Column("loaded", "入库数", "Loaded", INT),
+            Column("rejected", "拒收数", "Rejected", INT),
+        ),
+        rows,
+        note="本月数据日期的交付 (deliveries whose data date is in the month)",
+    )
+
+
+def _quality_results(reader: Reader) -> list[tuple[Any, ...]]:
+    """The newest result of every check (as the quality dashboard shows them), failures named."""
+    columns = reader.columns("ops", "quality_results")
+    topic = "质量检查 quality checks"
+    if not {"check_name", "asset", "passed", "checked_at"} <= set(columns):
+        found = reader.one("select count(*) from ops.quality_results")
+        return [(topic, "结果 results", found[0] if found else 0, None, None, None)]
+    severity = "severity" if "severity" in columns else "'blocking'"
+    latest = reader.rows(
+        f"select check_name, asset, {severity}, passed from ops.quality_results "
+        "qualify row_number() over (partition by check_name, asset "
+        "order by checked_at desc) = 1 order by asset, check_name"
+    )
+    passed = sum(1 for *_, ok in latest if ok)
+    failed = [(name, asset, level) for name, asset, level, ok in latest if not ok]
+    rows: list[tuple[Any, ...]] = [(topic, "通过 passed", passed, None, None, None)]
+    for level in sorted({level for *_, level in failed}):
+        count = sum(1 for *_, lvl in failed if lvl == level)
+        rows.append((topic, f"未通过 failed ({level})", count, None, None, None))
+    for name, asset, level in failed[:8]:
+        rows.append(("未通过检查 failed check", f"{name} · {asset} ({level})"[:80], None, None,
+                     None, None))  # fmt: skip
+    return rows
+
+
+def _growth_without_revenue(reader: Reader, month: str) -> bool | None:
+    if not reader.has_table("indicators", "growth_vs_revenue"):
+        return None
+    found = reader.one(
+        "select is_growth_without_revenue from indicators.growth_vs_revenue "
+        "where stat_month = ? and province_code = ?",
+        [month, reader.scope],
+    )
+    return None if found is None else found[0]
+
+
+def load_month(settings: Settings, month: str, province: str | None = None) -> MonthFigures:
+    """Every figure of the monthly report; JingfenError when the month has no published data."""
+    with open_reader(settings, province) as reader:
+        _check_month(reader, month)
+        brands = _brands(reader, month)
+        figures = MonthFigures(
+            month=month,
+            scope=reader.scope,
+            scope_name=reader.scope_name,
+            published_at=published_at(settings),
+            indicators=_indicators(reader, month),
+        )
+        for table in (
+            _trend(reader, month),
+            _cities(reader, month),
+            brands,
+            _churn(reader, month),
+            _reentry(reader, month),
+            _groups(reader, month),
+            _vip(reader, month),
+            _finance_table(reader, month),
+            _collections(reader, month),
+            _aging(reader, month),
+            _quality(reader, month),
+        ):
+            figures.tables[table.key] = table
+        figures.movements = _movements(brands, reader, month)
+        figures.growth_without_revenue = _growth_without_revenue(reader, month)
+        return figures
