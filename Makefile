@@ -58,6 +58,10 @@ docs: setup ## dbt docs (dictionary, lineage) on http://127.0.0.1:8080, after `m
 	$(DBT) docs generate $(DBT_DIRS)
 	$(DBT) docs serve $(DBT_DIRS) --host 127.0.0.1 --port 8080 --no-browser
 
+.PHONY: bundle
+bundle: setup ## regenerate dashboards/bundle/ and warehouse/models/exposures.yml from dashboards/spec/
+	$(UV) run python -m dashboards.bundle
+
 .PHONY: lint
 lint: setup ## ruff and sqlfluff
 	$(UV) run ruff check .

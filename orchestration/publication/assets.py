@@ -9,7 +9,14 @@ from orchestration.resources import JingfenHome
 from orchestration.warehouse.assets import indicator_keys
 from publication.publish import Source, connect_published, publish
 
-PUBLISHED_SCHEMAS = {"indicators": "indicators", "marts": "marts"}
+# presentation: the dashboards' labelled tables; reference: the seeds, the code labels of the ops
+# tables (ingestion and the quality gate write those, not dbt).
+PUBLISHED_SCHEMAS = {
+    "indicators": "indicators",
+    "marts": "marts",
+    "presentation": "presentation",
+    "reference": "reference",
+}
 
 
 def publication_sources(settings: Settings) -> list[Source]:
