@@ -67,6 +67,10 @@ suites: setup ## write data_quality/gx/ (the GX suites) from core/contract.py an
 sources: setup ## write the dbt sources of the lake and the interfaces seed from core/contract.py
 	$(UV) run python -m core.warehouse_sources
 
+.PHONY: bundle
+bundle: setup ## regenerate dashboards/bundle/ and warehouse/models/exposures.yml from dashboards/spec/
+	$(UV) run python -m dashboards.bundle
+
 .PHONY: lint
 lint: setup ## ruff, sqlfluff and the layer contract (lint-imports)
 	$(UV) run ruff check .

@@ -6,7 +6,14 @@ from __future__ import annotations
 from core.settings import Settings
 from publication.publish import Source
 
-PUBLISHED_SCHEMAS = {"indicators": "indicators", "marts": "marts"}
+# presentation: the dashboards' labelled tables; reference: the seeds, the code labels of the ops
+# tables (ingestion and the quality gate write those, not dbt).
+PUBLISHED_SCHEMAS = {
+    "indicators": "indicators",
+    "marts": "marts",
+    "presentation": "presentation",
+    "reference": "reference",
+}
 # Ingestion's crash-recovery journal (ingestion/ops_store.py): empty between runs, and nothing a
 # reader could act on.
 OPS_INTERNAL_TABLES = frozenset({"main.pending_moves"})

@@ -60,4 +60,5 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
 
 
 def indicator_keys() -> list[AssetKey]:
-    return sorted(key for key in warehouse_models.keys if key.path[0] in ("indicators", "marts"))
+    published = ("indicators", "marts", "presentation", "reference")
+    return sorted(key for key in warehouse_models.keys if key.path[0] in published)

@@ -7,7 +7,14 @@ from orchestration.quality import lake_check_keys
 build_and_publish_job = define_asset_job(
     "build_and_publish",
     selection=AssetSelection.groups(
-        "reference", "staging", "history", "intermediate", "marts", "indicators", "publication"
+        "reference",
+        "staging",
+        "history",
+        "intermediate",
+        "marts",
+        "indicators",
+        "presentation",
+        "publication",
     )
     # the lake's quality checks (not the lake assets): they gate the publication
     | AssetSelection.checks(*lake_check_keys),

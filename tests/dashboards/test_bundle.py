@@ -1,4 +1,4 @@
-"""The committed bundle is spec.py's output, self-consistent, and free of instance details."""
+"""The committed bundle is the spec's output, self-consistent, and free of instance details."""
 
 from __future__ import annotations
 
@@ -9,15 +9,28 @@ import yaml
 
 from dashboards import bundle
 from dashboards.spec import DASHBOARDS, DATASETS, DATASETS_BY_KEY
+from dashboards.spec.presentation import presentation_models
 
 EXPOSURES = Path(__file__).resolve().parents[2] / "warehouse" / "models" / "exposures.yml"
 
 
 def test_committed_bundle_is_the_generators_output():
-    generated = bundle.bundle_files()
-    committed = bundle.read_bundle()
-    stale = sorted(n for n in generated if committed.get(n) != generated[n])
-    assert not stale, f"run `uv run python -m dashboards.bundle` and commit: {stale}"
+    stale = bundle.stale_files()
+    assert not stale, f"run `make bundle` and commit: {stale}"
+
+
+def test_a_stale_bundle_is_found(tmp_path):
+    bundle.write_bundle(tmp_path)
+    assert bundle.stale_files(tmp_path) == []
+    chart = tmp_path / "charts" / "ov_users.yaml"
+    chart.write_text(chart.read_text(encoding="utf-8").replace("在网用户数", "用户数"), "utf-8")
+    (tmp_path / "charts" / "ov_users.yaml").with_name("removed_chart.yaml").write_text("{}\n")
+    (tmp_path / "datasets" / "jingfen_serving" / "vip_users.yaml").unlink()
+    assert bundle.stale_files(tmp_path) == [
+        "charts/ov_users.yaml",
+        "charts/removed_chart.yaml",
+        "datasets/jingfen_serving/vip_users.yaml",
+    ]
 
 
 def test_bundle_has_no_literal_paths_or_instance_ids():
@@ -115,3 +128,30 @@ def test_raw_tables_order_by_a_shown_column():
         for chart in dashboard.charts:
             if chart.kind == "raw":
                 assert chart.order_by in chart.columns, chart.key
+
+
+def test_presentation_columns_carry_both_labels():
+    """The column labels of the dashboards live in the dbt YAML, in Chinese and English."""
+    models = presentation_models()
+    assert len(models) == 16
+    for model in models.values():
+        for column in model["columns"]:
+            meta = column["meta"]
+            assert meta["label_zh"] and meta["label_en"], (model["name"], column["name"])
+
+
+def test_warehouse_datasets_are_the_presentation_tables():
+    """Superset reads dbt's tables as they are; only the ops tables, which dbt does not build,
+    have SQL of their own."""
+    for dataset in DATASETS:
+        if dataset.model:
+            assert (dataset.table, dataset.sql) == (f"presentation.{dataset.key}", None)
+            assert dataset.model == f"labelled_{dataset.key}"
+        else:
+            assert dataset.key in ("load_log", "quality_results", "rejected_records")
+            assert "indicators." not in (dataset.sql or "") and "marts." not in (dataset.sql or "")
+    cities = {d.key for d in DATASETS if d.city_column}
+    assert cities == {
+        "kpi_city_brand", "kpi_rollup", "kpi_changes", "user_segments", "reentry_list",
+        "revenue_by_item_class", "group_monthly", "vip_users", "vip_movement",
+    }  # fmt: skip

@@ -21,6 +21,10 @@ def _month_start_date(month_text):
     return f"cast(strptime({month_text} || '01', '%Y%m%d') as date)"
 
 
+def _without_leading_zeros(code):
+    return f"ltrim({code}, '0')"
+
+
 def _lake_has_files(source_node):
     return True
 
@@ -36,6 +40,7 @@ _IMPLEMENTATIONS = {
     "month_of": _month_of,
     "month_start_date": _month_start_date,
     "lake_has_files": _lake_has_files,
+    "without_leading_zeros": _without_leading_zeros,
 }
 
 

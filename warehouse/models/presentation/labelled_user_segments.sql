@@ -1,0 +1,71 @@
+-- users_by_segment with the names of its province, city, brand, plan, channel type and tenure band.
+with
+
+users_by_segment as (
+    select * from {{ ref('users_by_segment') }}
+),
+
+provinces as (
+    select * from {{ ref('province_names') }}
+),
+
+cities as (
+    select * from {{ ref('city_names') }}
+),
+
+brands as (
+    select * from {{ ref('brands') }}
+),
+
+plans as (
+    select * from {{ ref('dim_plans') }}
+),
+
+channel_types as (
+    select * from {{ ref('channel_types') }}
+),
+
+tenure_bands as (
+    select * from {{ ref('tenure_bands') }}
+),
+
+final as (
+    select
+        users_by_segment.stat_month,
+        {{ month_start_date('users_by_segment.stat_month') }} as month_start,
+        users_by_segment.province_code,
+        {{ label_or_code('provinces.province_name_zh', 'users_by_segment.province_code') }} as province_name,
+        users_by_segment.city_code,
+        {{ label_or_code('cities.city_name_zh', 'users_by_segment.city_code') }} as city_name,
+        users_by_segment.brand,
+        {{ label_or_code('brands.brand_name_zh', 'users_by_segment.brand') }} as brand_name,
+        users_by_segment.plan_id,
+        {{ label_or_code('plans.plan_name', 'users_by_segment.plan_id') }} as plan_name,
+        users_by_segment.channel_type,
+        {{ label_or_code('channel_types.channel_type_name_zh', 'users_by_segment.channel_type') }} as channel_type_name,
+        users_by_segment.tenure_band,
+        {{ label_or_code('tenure_bands.tenure_band_name_zh', 'users_by_segment.tenure_band') }} as tenure_band_name,
+        users_by_segment.users_on_net,
+        users_by_segment.new_users,
+        users_by_segment.churned_users,
+        users_by_segment.precancel_users,
+        users_by_segment.reentry_users,
+        users_by_segment.billed_revenue
+    from users_by_segment
+    left join provinces
+        on users_by_segment.province_code = provinces.province_code
+    left join cities
+        on {{ without_leading_zeros('users_by_segment.city_code') }} = cities.city_key
+    left join brands
+        on users_by_segment.brand = brands.brand
+    left join plans
+        on
+            users_by_segment.province_code = plans.province_code
+            and users_by_segment.plan_id = plans.plan_id
+    left join channel_types
+        on users_by_segment.channel_type = channel_types.channel_type
+    left join tenure_bands
+        on users_by_segment.tenure_band = tenure_bands.tenure_band
+)
+
+select * from final
