@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from core import settings as settings_module
-from core.settings import Settings, SettingError
+from core.settings import SettingError, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 VARIABLE = re.compile(r"\bJINGFEN_[A-Z_]+\b")
