@@ -76,9 +76,9 @@ def _share(value: str) -> float:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting. The mail and Superset ones are kept as given: reports/mail.py and
-    dashboards/service.py refuse a bad value when they use it, so a wrong SMTP port does not stop
-    a load."""
+    """Every setting. The ports, passwords, addresses and mail server are kept as text: the
+    module that uses one checks it when it does (reports/mail.py when it sends), so a wrong SMTP
+    port does not stop a load."""
 
     home: Path
     memory_limit: str = "4GB"

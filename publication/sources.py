@@ -23,7 +23,12 @@ def publication_sources(settings: Settings) -> list[Source]:
     return [
         Source(settings.warehouse_db, PUBLISHED_SCHEMAS, "warehouse"),
         # A home that never ingested or never checked still publishes its indicators.
-        Source(settings.ops_db, {"main": "ops"}, "ops_store", required=False,
-               excluded=OPS_INTERNAL_TABLES),
+        Source(
+            settings.ops_db,
+            {"main": "ops"},
+            "ops_store",
+            required=False,
+            excluded=OPS_INTERNAL_TABLES,
+        ),
         Source(settings.quality_db, {"main": "ops"}, "quality_store", required=False),
-    ]  # fmt: skip
+    ]

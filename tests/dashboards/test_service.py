@@ -20,15 +20,16 @@ def test_no_published_copy_means_no_superset(tmp_path, capsys):
     assert "no published copy" in capsys.readouterr().err
 
 
-def test_generated_admin_password_is_private_and_kept(tmp_path, monkeypatch):
-    monkeypatch.delenv("JINGFEN_ADMIN_PASSWORD", raising=False)
+def test_generated_admin_password_is_private_and_kept(tmp_path):
     settings = Settings.from_env({"JINGFEN_HOME": str(tmp_path)})
     first = service.admin_password(settings)
     path = settings.superset_home / "admin_password"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert service.admin_password(settings) == first
-    monkeypatch.setenv("JINGFEN_ADMIN_PASSWORD", "from-the-environment")
-    assert service.admin_password(settings) == "from-the-environment"
+    given = Settings.from_env(
+        {"JINGFEN_HOME": str(tmp_path), "JINGFEN_ADMIN_PASSWORD": "from-the-environment"}
+    )
+    assert service.admin_password(given) == "from-the-environment"
 
 
 def test_cities_fall_back_to_the_seed(tmp_path):

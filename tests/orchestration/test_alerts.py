@@ -3,6 +3,7 @@ server (aiosmtpd on 127.0.0.1); a mail failure never hides the run's own failure
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import os
 import socket
@@ -140,11 +141,11 @@ def test_a_mail_failure_does_not_hide_the_run_failure(env):
     assert len(recorder.messages) == 1
 
 
-def test_without_operators_nothing_is_mailed(env, monkeypatch):
+def test_without_operators_nothing_is_mailed(env):
     settings, instance, recorder, _ = env
-    monkeypatch.setenv("JINGFEN_ALERT_EMAIL", "")
+    without_operators = dataclasses.replace(settings, alert_email="")
     with pytest.raises(JingfenError, match="blocking check"):
-        _execute(_job("gated"), instance, settings, lambda _m: None)
+        _execute(_job("gated"), instance, without_operators, lambda _m: None)
     assert recorder.messages == []
 
 
