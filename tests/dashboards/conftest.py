@@ -85,8 +85,8 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def superset(tmp_path_factory) -> Superset:
     home = tmp_path_factory.mktemp("jingfen-home")
-    settings = Settings.from_env({"JINGFEN_HOME": str(home)})
     passwords = {"JINGFEN_ADMIN_PASSWORD": ADMIN_PASSWORD, "JINGFEN_DEMO_PASSWORD": DEMO_PASSWORD}
+    settings = Settings.from_env({"JINGFEN_HOME": str(home), **passwords})
     saved = {key: os.environ.get(key) for key in passwords}
     os.environ.update(passwords)
     errors: list[BaseException] = []
