@@ -28,6 +28,7 @@ from tests.dashboards.sample_home import build_sample_home
 
 ADMIN_PASSWORD = "admin-test-password"
 DEMO_PASSWORD = "demo-test-password"
+PASSWORDS = {"JINGFEN_ADMIN_PASSWORD": ADMIN_PASSWORD, "JINGFEN_DEMO_PASSWORD": DEMO_PASSWORD}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboards"
 STARTUP_SECONDS = 180
 CITIES_SEED = Path(__file__).resolve().parents[2] / "warehouse" / "seeds" / "cities.csv"
@@ -85,10 +86,9 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def superset(tmp_path_factory) -> Superset:
     home = tmp_path_factory.mktemp("jingfen-home")
-    passwords = {"JINGFEN_ADMIN_PASSWORD": ADMIN_PASSWORD, "JINGFEN_DEMO_PASSWORD": DEMO_PASSWORD}
-    settings = Settings.from_env({"JINGFEN_HOME": str(home), **passwords})
-    saved = {key: os.environ.get(key) for key in passwords}
-    os.environ.update(passwords)
+    settings = Settings.from_env({"JINGFEN_HOME": str(home), **PASSWORDS})
+    saved = {key: os.environ.get(key) for key in PASSWORDS}
+    os.environ.update(PASSWORDS)
     errors: list[BaseException] = []
 
     def metadata() -> None:

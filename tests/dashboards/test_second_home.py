@@ -14,7 +14,14 @@ from core.settings import Settings
 from dashboards import service
 from dashboards.spec import DASHBOARDS
 from dashboards.superset_api import SupersetApi
-from tests.dashboards.conftest import ADMIN_PASSWORD, DEMO_PASSWORD, city_name, free_port, wait_for
+from tests.dashboards.conftest import (
+    ADMIN_PASSWORD,
+    DEMO_PASSWORD,
+    PASSWORDS,
+    city_name,
+    free_port,
+    wait_for,
+)
 
 
 def _grants(database) -> dict[str, set[tuple[str, str]]]:
@@ -41,7 +48,7 @@ def test_a_second_home_gets_a_complete_superset(superset, tmp_path):
     templates = list(service.venv_dir().glob(f"metadata-*.{service.TEMPLATE_KIND}.sqlite"))
     assert len(templates) == 1, templates  # the session's home made it, or found it
 
-    fresh = Settings.from_env({"JINGFEN_HOME": str(tmp_path / "fresh")})
+    fresh = Settings.from_env({"JINGFEN_HOME": str(tmp_path / "fresh"), **PASSWORDS})
     fresh.superset_home.mkdir(parents=True)
     service.initialise(fresh)
     expected = _grants(fresh.superset_home / "superset.db")
@@ -49,7 +56,7 @@ def test_a_second_home_gets_a_complete_superset(superset, tmp_path):
     assert ("can_drill", "Dashboard") in expected["Gamma"]
     assert ("all_datasource_access", "all_datasource_access") in expected["Alpha"]
 
-    second = Settings.from_env({"JINGFEN_HOME": str(tmp_path / "second")})
+    second = Settings.from_env({"JINGFEN_HOME": str(tmp_path / "second"), **PASSWORDS})
     service.prepare_metadata(second)
     assert _grants(second.superset_home / "superset.db") == expected
 

@@ -85,7 +85,7 @@ def test_definitions_hold_every_domain(defs):
     # dbt tests as asset checks, beside the quality checks
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert any(
-        asset == "marts/dim_users" and name.startswith("accepted_values_dim_users_user_status")
+        asset == "marts/dim_users" and name.startswith("relationships_dim_users_user_status")
         for asset, name in checks
     )
     assert {(c.asset, c.name) for c in LAKE_CHECKS + WAREHOUSE_CHECKS} <= checks
@@ -207,7 +207,8 @@ def test_failing_blocking_check_keeps_the_published_copy(settings, first_run):
     from orchestration.runner import run_pipeline
 
     # A lake file that bypassed ingestion's code check: staging takes its rows (the latest
-    # delivery wins) and only warns; the dimension's accepted-values test must stop publication.
+    # delivery wins) and only warns; the dimension's test against the user_statuses seed must stop
+    # publication.
     user_file = sorted((settings.lake / "user").rglob("*.parquet"))[0]
     duplicate = user_file.with_name("USER_571_202601_999.parquet")
     con = duckdb.connect()
@@ -220,7 +221,7 @@ def test_failing_blocking_check_keeps_the_published_copy(settings, first_run):
     try:
         with pytest.raises(JingfenError, match="blocking check") as failure:
             run_pipeline(settings, say=lambda _m: None)
-        assert "accepted_values_dim_users_user_status" in str(failure.value)
+        assert "relationships_dim_users_user_status" in str(failure.value)
         assert "previous published copy is unchanged" in str(failure.value)
         after = (os.stat(settings.serving_db).st_ino, settings.serving_db.read_bytes())
         assert after == before
