@@ -66,16 +66,19 @@ def small_files(tmp_path: Path) -> ReportFiles:
     return ReportFiles(pdf, xlsx, "经营分析月报 test", ("在网用户数 Users on net: 4",))
 
 
-def test_the_report_goes_out_in_one_message_with_both_files(published, smtp, monkeypatch):
+def test_the_report_goes_out_in_one_message_with_both_files(published, smtp):
     files = build_report(published, "202602", say=lambda _: None)
     recorder = Recorder()
     config = smtp(recorder)
-    # Configuration from the environment, read in one place.
-    monkeypatch.setenv("JINGFEN_SMTP_HOST", config.host)
-    monkeypatch.setenv("JINGFEN_SMTP_PORT", str(config.port))
-    monkeypatch.setenv("JINGFEN_SMTP_FROM", SENDER)
-    monkeypatch.setenv("JINGFEN_SMTP_TLS", "none")
-    send_report(published, files, ",".join(RECIPIENTS), say=lambda _: None)
+    # The mail server as the environment names it, read by Settings alone.
+    environment = {
+        "JINGFEN_HOME": str(published.home),
+        "JINGFEN_SMTP_HOST": config.host,
+        "JINGFEN_SMTP_PORT": str(config.port),
+        "JINGFEN_SMTP_FROM": SENDER,
+        "JINGFEN_SMTP_TLS": "none",
+    }
+    send_report(Settings.from_env(environment), files, ",".join(RECIPIENTS), say=lambda _: None)
 
     assert len(recorder.messages) == 1
     envelope = recorder.messages[0]
