@@ -238,6 +238,11 @@ def kpi_changes(
     return rows
 
 
+def _exact(value: object) -> int | Decimal:
+    """Counts stay integers (accounts_in_arrears is published as one), amounts are Decimal."""
+    return value if isinstance(value, int) else Decimal(value)
+
+
 def finance_changes(
     finance: dict[tuple[str, str], dict[str, object]],
     more: dict[tuple[str, str], dict[str, object]],
@@ -249,10 +254,10 @@ def finance_changes(
     values: dict[tuple[str, str, str], dict[str, Decimal]] = {}
     for (month, province), row in finance.items():
         figures = {**row, **more[(month, province)]}
-        values[(month, "province", province)] = {f: Decimal(figures[f]) for f in FINANCE_FIGURES}
-        total = values.setdefault((month, "all", ALL), dict.fromkeys(FINANCE_FIGURES, Decimal(0)))
+        values[(month, "province", province)] = {f: _exact(figures[f]) for f in FINANCE_FIGURES}
+        total = values.setdefault((month, "all", ALL), dict.fromkeys(FINANCE_FIGURES, 0))
         for figure in FINANCE_FIGURES:
-            total[figure] += Decimal(figures[figure])
+            total[figure] += _exact(figures[figure])
     rows = {}
     for (month, level, province), figures in values.items():
         before = values.get((add_months(month, -1), level, province), {})
