@@ -1,5 +1,6 @@
 -- churn_by_segment with the names of its segmentation, segment and province: a tenure band or
 -- brand from its seed, a plan or channel from its dimension.
+{%- set places = ['province'] %}
 {%- set segment_label -%}
     case churn_by_segment.segment_type
         when 'tenure' then tenure_bands.tenure_band_name_zh
@@ -15,9 +16,7 @@ churn_by_segment as (
     select * from {{ ref('churn_by_segment') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
+{{ place_name_ctes(places) }}
 
 segment_types as (
     select * from {{ ref('segment_types') }}
@@ -42,8 +41,7 @@ channels as (
 final as (
     select
         churn_by_segment.stat_month,
-        churn_by_segment.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'churn_by_segment.province_code') }} as province_name,
+        {{ place_names('churn_by_segment', places) }},
         churn_by_segment.segment_type,
         {{ label_or_code('segment_types.segment_type_name_zh', 'churn_by_segment.segment_type') }} as segment_type_name,
         churn_by_segment.segment_value,
@@ -52,8 +50,7 @@ final as (
         churn_by_segment.churned_users,
         churn_by_segment.churn_rate
     from churn_by_segment
-    left join provinces
-        on churn_by_segment.province_code = provinces.province_code
+    {{ place_name_joins('churn_by_segment', places) }}
     left join segment_types
         on churn_by_segment.segment_type = segment_types.segment_type
     left join tenure_bands

@@ -1,13 +1,13 @@
 -- group_kpis_by_manager with the names of its province and group class.
+{%- set places = ['province'] %}
+
 with
 
 group_kpis_by_manager as (
     select * from {{ ref('group_kpis_by_manager') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
+{{ place_name_ctes(places) }}
 
 group_classes as (
     select * from {{ ref('group_classes') }}
@@ -16,8 +16,7 @@ group_classes as (
 final as (
     select
         group_kpis_by_manager.stat_month,
-        group_kpis_by_manager.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'group_kpis_by_manager.province_code') }} as province_name,
+        {{ place_names('group_kpis_by_manager', places) }},
         group_kpis_by_manager.manager_id,
         group_kpis_by_manager.group_class,
         {{ label_or_code('group_classes.group_class_name_zh', 'group_kpis_by_manager.group_class') }} as group_class_name,
@@ -27,8 +26,7 @@ final as (
         group_kpis_by_manager.group_revenue,
         group_kpis_by_manager.member_churn
     from group_kpis_by_manager
-    left join provinces
-        on group_kpis_by_manager.province_code = provinces.province_code
+    {{ place_name_joins('group_kpis_by_manager', places) }}
     left join group_classes
         on group_kpis_by_manager.group_class = group_classes.group_class
 )

@@ -1,18 +1,14 @@
 -- group_monthly with the names of its province, city, class and industry, and its flags as
 -- 0/1 counts that add up.
+{%- set places = ['province', 'city'] %}
+
 with
 
 group_monthly as (
     select * from {{ ref('group_monthly') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
-
-cities as (
-    select * from {{ ref('city_names') }}
-),
+{{ place_name_ctes(places) }}
 
 group_classes as (
     select * from {{ ref('group_classes') }}
@@ -26,10 +22,7 @@ final as (
     select
         group_monthly.stat_month,
         {{ month_start_date('group_monthly.stat_month') }} as month_start,
-        group_monthly.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'group_monthly.province_code') }} as province_name,
-        group_monthly.city_code,
-        {{ label_or_code('cities.city_name_zh', 'group_monthly.city_code') }} as city_name,
+        {{ place_names('group_monthly', places) }},
         group_monthly.group_id,
         group_monthly.group_name,
         group_monthly.group_class,
@@ -47,10 +40,7 @@ final as (
         group_monthly.member_churn,
         group_monthly.member_penetration
     from group_monthly
-    left join provinces
-        on group_monthly.province_code = provinces.province_code
-    left join cities
-        on {{ without_leading_zeros('group_monthly.city_code') }} = cities.city_key
+    {{ place_name_joins('group_monthly', places) }}
     left join group_classes
         on group_monthly.group_class = group_classes.group_class
     left join industries

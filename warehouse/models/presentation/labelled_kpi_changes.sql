@@ -1,5 +1,7 @@
 -- kpi_changes with the indicator's name from the dictionary and the width of its level, so a
 -- chart can take the widest level its viewer may see.
+{%- set places = ['province'] %}
+
 with
 
 kpi_changes as (
@@ -14,16 +16,13 @@ rollup_levels as (
     select * from {{ ref('rollup_levels') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
+{{ place_name_ctes(places) }}
 
 final as (
     select
         kpi_changes.stat_month,
         {{ month_start_date('kpi_changes.stat_month') }} as month_start,
-        kpi_changes.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'kpi_changes.province_code') }} as province_name,
+        {{ place_names('kpi_changes', places) }},
         kpi_changes.city_code,
         kpi_changes.level,
         rollup_levels.level_rank,
@@ -37,12 +36,11 @@ final as (
         kpi_changes.yoy_change,
         kpi_changes.yoy_change_rate
     from kpi_changes
+    {{ place_name_joins('kpi_changes', places) }}
     left join dictionary
         on kpi_changes.indicator_code = dictionary.indicator_code
     left join rollup_levels
         on kpi_changes.level = rollup_levels.level
-    left join provinces
-        on kpi_changes.province_code = provinces.province_code
 )
 
 select * from final

@@ -1,32 +1,19 @@
 -- kpi_monthly as the dashboards show it: province, city and brand names beside the codes.
+{%- set places = ['province', 'city', 'brand'] %}
+
 with
 
 kpi_monthly as (
     select * from {{ ref('kpi_monthly') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
-
-cities as (
-    select * from {{ ref('city_names') }}
-),
-
-brands as (
-    select * from {{ ref('brands') }}
-),
+{{ place_name_ctes(places) }}
 
 final as (
     select
         kpi_monthly.stat_month,
         {{ month_start_date('kpi_monthly.stat_month') }} as month_start,
-        kpi_monthly.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'kpi_monthly.province_code') }} as province_name,
-        kpi_monthly.city_code,
-        {{ label_or_code('cities.city_name_zh', 'kpi_monthly.city_code') }} as city_name,
-        kpi_monthly.brand,
-        {{ label_or_code('brands.brand_name_zh', 'kpi_monthly.brand') }} as brand_name,
+        {{ place_names('kpi_monthly', places) }},
         kpi_monthly.users_on_net,
         kpi_monthly.new_users,
         kpi_monthly.churned_users,
@@ -48,12 +35,7 @@ final as (
         kpi_monthly.data_mb,
         kpi_monthly.dou
     from kpi_monthly
-    left join provinces
-        on kpi_monthly.province_code = provinces.province_code
-    left join cities
-        on {{ without_leading_zeros('kpi_monthly.city_code') }} = cities.city_key
-    left join brands
-        on kpi_monthly.brand = brands.brand
+    {{ place_name_joins('kpi_monthly', places) }}
 )
 
 select * from final

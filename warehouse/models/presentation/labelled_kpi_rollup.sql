@@ -1,4 +1,6 @@
 -- kpi_monthly_rollup with the names of its level, province and city ('ALL' keys show as ALL).
+{%- set places = ['province', 'city'] %}
+
 with
 
 kpi_monthly_rollup as (
@@ -9,13 +11,7 @@ rollup_levels as (
     select * from {{ ref('rollup_levels') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
-
-cities as (
-    select * from {{ ref('city_names') }}
-),
+{{ place_name_ctes(places) }}
 
 final as (
     select
@@ -23,10 +19,7 @@ final as (
         rollup_levels.level_name_zh as level_name,
         kpi_monthly_rollup.stat_month,
         {{ month_start_date('kpi_monthly_rollup.stat_month') }} as month_start,
-        kpi_monthly_rollup.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'kpi_monthly_rollup.province_code') }} as province_name,
-        kpi_monthly_rollup.city_code,
-        {{ label_or_code('cities.city_name_zh', 'kpi_monthly_rollup.city_code') }} as city_name,
+        {{ place_names('kpi_monthly_rollup', places) }},
         kpi_monthly_rollup.brand,
         kpi_monthly_rollup.users_on_net,
         kpi_monthly_rollup.new_users,
@@ -49,12 +42,9 @@ final as (
         kpi_monthly_rollup.data_mb,
         kpi_monthly_rollup.dou
     from kpi_monthly_rollup
+    {{ place_name_joins('kpi_monthly_rollup', places) }}
     left join rollup_levels
         on kpi_monthly_rollup.level = rollup_levels.level
-    left join provinces
-        on kpi_monthly_rollup.province_code = provinces.province_code
-    left join cities
-        on {{ without_leading_zeros('kpi_monthly_rollup.city_code') }} = cities.city_key
 )
 
 select * from final

@@ -1,20 +1,19 @@
 -- traffic_by_day with the province name.
+{%- set places = ['province'] %}
+
 with
 
 traffic_by_day as (
     select * from {{ ref('traffic_by_day') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
+{{ place_name_ctes(places) }}
 
 final as (
     select
         traffic_by_day.usage_date,
         traffic_by_day.stat_month,
-        traffic_by_day.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'traffic_by_day.province_code') }} as province_name,
+        {{ place_names('traffic_by_day', places) }},
         traffic_by_day.calls,
         traffic_by_day.voice_minutes,
         traffic_by_day.billed_minutes,
@@ -22,8 +21,7 @@ final as (
         traffic_by_day.data_mb,
         traffic_by_day.active_users
     from traffic_by_day
-    left join provinces
-        on traffic_by_day.province_code = provinces.province_code
+    {{ place_name_joins('traffic_by_day', places) }}
 )
 
 select * from final

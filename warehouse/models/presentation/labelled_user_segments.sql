@@ -1,21 +1,13 @@
 -- users_by_segment with the names of its province, city, brand, plan, channel type and tenure band.
+{%- set places = ['province', 'city', 'brand'] %}
+
 with
 
 users_by_segment as (
     select * from {{ ref('users_by_segment') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
-
-cities as (
-    select * from {{ ref('city_names') }}
-),
-
-brands as (
-    select * from {{ ref('brands') }}
-),
+{{ place_name_ctes(places) }}
 
 plans as (
     select * from {{ ref('dim_plans') }}
@@ -33,12 +25,7 @@ final as (
     select
         users_by_segment.stat_month,
         {{ month_start_date('users_by_segment.stat_month') }} as month_start,
-        users_by_segment.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'users_by_segment.province_code') }} as province_name,
-        users_by_segment.city_code,
-        {{ label_or_code('cities.city_name_zh', 'users_by_segment.city_code') }} as city_name,
-        users_by_segment.brand,
-        {{ label_or_code('brands.brand_name_zh', 'users_by_segment.brand') }} as brand_name,
+        {{ place_names('users_by_segment', places) }},
         users_by_segment.plan_id,
         {{ label_or_code('plans.plan_name', 'users_by_segment.plan_id') }} as plan_name,
         users_by_segment.channel_type,
@@ -52,12 +39,7 @@ final as (
         users_by_segment.reentry_users,
         users_by_segment.billed_revenue
     from users_by_segment
-    left join provinces
-        on users_by_segment.province_code = provinces.province_code
-    left join cities
-        on {{ without_leading_zeros('users_by_segment.city_code') }} = cities.city_key
-    left join brands
-        on users_by_segment.brand = brands.brand
+    {{ place_name_joins('users_by_segment', places) }}
     left join plans
         on
             users_by_segment.province_code = plans.province_code

@@ -1,18 +1,14 @@
 -- vip_tier_movement with the names of its province, city and both tiers (CHURNED is 离网), and the
 -- churned VIPs as a column of their own.
+{%- set places = ['province', 'city'] %}
+
 with
 
 vip_tier_movement as (
     select * from {{ ref('vip_tier_movement') }}
 ),
 
-provinces as (
-    select * from {{ ref('province_names') }}
-),
-
-cities as (
-    select * from {{ ref('city_names') }}
-),
+{{ place_name_ctes(places) }}
 
 vip_tiers as (
     select * from {{ ref('vip_tiers') }}
@@ -21,10 +17,7 @@ vip_tiers as (
 final as (
     select
         vip_tier_movement.stat_month,
-        vip_tier_movement.province_code,
-        {{ label_or_code('provinces.province_name_zh', 'vip_tier_movement.province_code') }} as province_name,
-        vip_tier_movement.city_code,
-        {{ label_or_code('cities.city_name_zh', 'vip_tier_movement.city_code') }} as city_name,
+        {{ place_names('vip_tier_movement', places) }},
         vip_tier_movement.from_tier,
         {{ label_or_code('from_tiers.vip_tier_name_zh', 'vip_tier_movement.from_tier') }} as from_tier_name,
         vip_tier_movement.to_tier,
@@ -32,10 +25,7 @@ final as (
         vip_tier_movement.vip_users,
         case when vip_tier_movement.to_tier = 'CHURNED' then vip_tier_movement.vip_users else 0 end as churned_users
     from vip_tier_movement
-    left join provinces
-        on vip_tier_movement.province_code = provinces.province_code
-    left join cities
-        on {{ without_leading_zeros('vip_tier_movement.city_code') }} = cities.city_key
+    {{ place_name_joins('vip_tier_movement', places) }}
     left join vip_tiers as from_tiers
         on vip_tier_movement.from_tier = from_tiers.vip_tier
     left join vip_tiers as to_tiers
