@@ -69,10 +69,14 @@ def month_commentary(figures: MonthFigures) -> list[str]:
 
     collected = figures.indicator("collected")
     arrears = figures.indicator("arrears")
-    aging = figures.tables.get("aging")
+    # 呆账: what is unpaid of the bills 3 months old and older, the aging buckets 3-6 and 6+.
     old = Decimal(0)
-    if aging:
-        old = sum((row[1] for row in aging.rows if row[0].endswith(("3-6", "6+"))), Decimal(0))
+    if "finance" in figures.tables:
+        finance = figures.tables["finance"]
+        by_month = dict(
+            zip(finance.column("stat_month"), finance.column("doubtful_debt"), strict=True)
+        )
+        old = by_month.get(figures.month, old)
     sentences.append(
         f"实收{fmt(collected.value, YUAN)}元, 月末欠费{fmt(arrears.value, YUAN)}元"
         f"({_change_phrase(arrears.mom_rate, '环比')}), 其中账龄3个月以上{fmt(old, YUAN)}元."
@@ -95,13 +99,17 @@ def month_commentary(figures: MonthFigures) -> list[str]:
 
 def flash_commentary(figures: FlashFigures) -> list[str]:
     sentences = []
-    rows = [r for r in figures.summary.rows if r[5] is not None]
+    rows = [
+        (*row, kind)
+        for row, kind in zip(figures.summary.rows, figures.summary_kinds, strict=True)
+        if row[4] is not None
+    ]
     if rows:
-        top = max(rows, key=lambda r: (abs(r[5]), r[0]))
-        direction = "上升" if top[5] > 0 else "下降"
+        name, this_week, last_week, _change, rate, kind = max(rows, key=lambda r: (abs(r[4]), r[0]))
+        direction = "上升" if rate > 0 else "下降"
         sentences.append(
-            f"与上周相比变动最大的是{top[0]}: {direction}{fmt(abs(top[5]), 'ratio')}"
-            f"({fmt(top[3], top[1])} → {fmt(top[2], top[1])})."
+            f"与上周相比变动最大的是{name}: {direction}{fmt(abs(rate), 'ratio')}"
+            f"({fmt(last_week, kind)} → {fmt(this_week, kind)})."
         )
     for row in figures.summary.rows:
         if row[0].startswith("开户数"):
@@ -109,7 +117,7 @@ def flash_commentary(figures: FlashFigures) -> list[str]:
         if row[0].startswith("销户数"):
             cancels = row
     sentences.append(
-        f"本周开户{fmt(opens[2], INT)}户, 销户{fmt(cancels[2], INT)}户, "
-        f"净增{fmt_signed(opens[2] - cancels[2], INT)}户."
+        f"本周开户{fmt(opens[1], INT)}户, 销户{fmt(cancels[1], INT)}户, "
+        f"净增{fmt_signed(opens[1] - cancels[1], INT)}户."
     )
     return sentences

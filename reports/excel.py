@@ -19,7 +19,6 @@ from reports.tables import (
     POINTS,
     RATIO,
     YUAN,
-    Column,
     FlashFigures,
     MonthFigures,
     Table,
@@ -102,15 +101,18 @@ def _indicator_table(figures: MonthFigures) -> Table:
         "kpi",
         "关键指标",
         "Key indicators",
-        (
-            Column("indicator_code", "指标代码", "Code"),
-            Column("name_zh", "指标", "Indicator (zh)"),
-            Column("name_en", "Indicator", "Indicator (en)"),
-            Column("value", "本月", "This month"),
-            Column("mom", "环比", "MoM"),
-            Column("yoy", "同比", "YoY"),
-            Column("previous_month", "上月", "Last month"),
-            Column("last_year", "去年同月", "Same month last year"),
+        tuple(
+            figures.indicator_columns[key]
+            for key in (
+                "indicator_code",
+                "name_zh",
+                "name_en",
+                "value",
+                "mom",
+                "yoy",
+                "previous_month",
+                "last_year",
+            )
         ),
         [row[:-1] for row in rows],
         note="离网率的环比/同比为百分点差 (churn rate changes are in percentage points); "
@@ -179,21 +181,10 @@ def flash_workbook(figures: FlashFigures) -> bytes:
         f"{figures.summary.note} · {figures.scope_name} · 发布时间 published "
         f"{figures.published_at:%Y-%m-%d %H:%M}"
     )
-    summary = figures.summary
-    kinds = [row[1] for row in summary.rows]
-    plain = Table(
-        summary.key,
-        summary.title_zh,
-        summary.title_en,
-        tuple(c for c in summary.columns if c.key != "kind")
-        or (Column("indicator", "指标", "Indicator"),),
-        [(row[0], *row[2:]) for row in summary.rows],
-        summary.note,
-    )
     sheet = workbook.active
     sheet.title = SHEET_NAMES["summary"]
-    _write_table(sheet, plain, subtitle)
-    for offset, kind in enumerate(kinds):
+    _write_table(sheet, figures.summary, subtitle)
+    for offset, kind in enumerate(figures.summary_kinds):
         for column in (2, 3, 4):
             sheet.cell(row=FIRST_DATA_ROW + offset, column=column).number_format = NUMBER_FORMATS[
                 kind

@@ -1,19 +1,19 @@
 """The figures of the weekly flash: the latest 7 days against the 7 before them.
 
-The days are ``indicators.flash_daily`` of the scope (a day without a row had nothing: zeros);
-the week sums those days, and a week's change rate is change / |last week|, rounded to 6 places
-half away from zero, as every published change rate is.
+The days are ``indicators.flash_daily`` of the scope (a day without a row had nothing: zeros),
+the weeks ``indicators.flash_weekly`` (a week end without rows had nothing in either week).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import partial
 
 from core.errors import JingfenError
 from core.settings import Settings
 from reports.reader import Reader, open_reader, published_at
-from reports.tables import CHANGE, DEC2, INT, YUAN, Column, FlashFigures, Table
+from reports.tables import CHANGE, DEC2, INT, YUAN, FlashFigures, Table
 
 # The columns of flash_daily the flash shows, in order, with how each is written.
 DAILY_COLUMNS = (
@@ -26,15 +26,9 @@ DAILY_COLUMNS = (
     ("data_mb", DEC2),
     ("collected", YUAN),
 )
+# The indicators of flash_weekly the flash shows, in order: active users as their daily average.
+WEEKLY = (("avg_active_users", DEC2), *DAILY_COLUMNS[1:])
 WEEK = 7
-RATE_PLACES = Decimal("0.000001")
-TWO_PLACES = Decimal("0.01")
-
-
-def _rate(change: Decimal, base: Decimal) -> Decimal | None:
-    if base == 0:
-        return None
-    return (Decimal(change) / abs(Decimal(base))).quantize(RATE_PLACES, ROUND_HALF_UP)
 
 
 def _end_date(reader: Reader) -> dt.date:
@@ -73,42 +67,60 @@ def _daily(reader: Reader, days: list[dt.date]) -> Table:
     )
 
 
-def _summary(reader: Reader, daily: Table, days: list[dt.date]) -> Table:
+def _summary(reader: Reader, end_date: dt.date, days: list[dt.date]) -> tuple[Table, list[str]]:
+    """The weeks' table and the kind of each of its rows (a row's unit is its indicator's)."""
     latest = reader.one(
         "select stat_month, users_on_net from indicators.kpi_monthly_rollup where "
         + reader.level_filter
         + " and users_on_net > 0 order by stat_month desc limit 1",
         reader.level_params,
     )
-    rows = []
+    # A week's sum is named as the day column it adds up; the daily average, which no day column
+    # is, as the dictionary names it.
+    names = {
+        code: f"{zh} {en}"
+        for code, zh, en in reader.rows(
+            "select indicator_code, name_zh, name_en from indicators.dictionary"
+        )
+    }
+    for code, _ in DAILY_COLUMNS:
+        day_column = reader.column("flash_daily", code)
+        names[code] = f"{day_column.zh} {day_column.en}"
+    weeks = {
+        code: figures
+        for code, *figures in reader.rows(
+            "select indicator_code, this_week, last_week, wow_change, wow_change_rate "
+            "from indicators.flash_weekly where week_end = ? and " + reader.level_filter,
+            [end_date, *reader.level_params],
+        )
+    }
+    rows, kinds = [], []
     if latest:
-        rows.append((f"在网用户数 Users on net ({latest[0]})", INT, latest[1], None, None, None))
-    for column in daily.columns[1:]:
-        values = daily.column(column.key)
-        this_week, last_week = sum(values[WEEK:]), sum(values[:WEEK])
-        name, kind = f"{column.zh} {column.en}", column.kind
-        if column.key == "active_users":
-            # Distinct users per day do not add up over a week: show the daily average.
-            this_week = (Decimal(this_week) / WEEK).quantize(TWO_PLACES, ROUND_HALF_UP)
-            last_week = (Decimal(last_week) / WEEK).quantize(TWO_PLACES, ROUND_HALF_UP)
-            name, kind = "日均活跃用户数 Active users (daily average)", DEC2
-        change = this_week - last_week
-        rows.append((name, kind, this_week, last_week, change, _rate(change, last_week)))
-    return Table(
+        users = reader.column("kpi_monthly_rollup", "users_on_net")
+        rows.append((f"{users.zh} {users.en} ({latest[0]})", latest[1], None, None, None))
+        kinds.append(INT)
+    for code, kind in WEEKLY:
+        this_week, last_week, change, rate = weeks.get(code, (0, 0, 0, None))
+        if kind == INT:
+            this_week, last_week, change = int(this_week), int(last_week), int(change)
+        rows.append((names.get(code, code), this_week, last_week, change, rate))
+        kinds.append(kind)
+    column = partial(reader.column, "flash_weekly")
+    table = Table(
         "summary",
         "本周与上周",
         "This week against last week",
         (
-            Column("indicator", "指标", "Indicator"),
-            Column("kind", "类型", "Kind"),
-            Column("this_week", "本周", "This week"),
-            Column("last_week", "上周", "Last week"),
-            Column("change", "变化", "Change"),
-            Column("change_rate", "变化率", "Change rate", CHANGE),
+            column("indicator_code", key="indicator"),
+            column("this_week"),
+            column("last_week"),
+            column("wow_change", key="change"),
+            column("wow_change_rate", CHANGE, key="change_rate"),
         ),
         rows,
         note=f"本周 {days[7]:%m-%d}~{days[13]:%m-%d}, 上周 {days[0]:%m-%d}~{days[6]:%m-%d}",
     )
+    return table, kinds
 
 
 def load_flash(
@@ -118,12 +130,13 @@ def load_flash(
     with open_reader(settings, province) as reader:
         end_date = end_date or _end_date(reader)
         days = [end_date - dt.timedelta(days=2 * WEEK - 1 - i) for i in range(2 * WEEK)]
-        daily = _daily(reader, days)
+        summary, kinds = _summary(reader, end_date, days)
         return FlashFigures(
             end_date=end_date,
             scope=reader.scope,
             scope_name=reader.scope_name,
             published_at=published_at(settings),
-            summary=_summary(reader, daily, days),
-            daily=daily,
+            summary=summary,
+            summary_kinds=kinds,
+            daily=_daily(reader, days),
         )

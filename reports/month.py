@@ -1,15 +1,15 @@
 """The figures of the monthly report, as the published copy holds them.
 
-Every number is read as published: the tables of one scope (a province, or every province on the
-level 'all') come from the indicators published per level — kpi_monthly_rollup, kpi_changes,
-finance_changes, churn_by_segment_rollup, group_classes_monthly, collection_shares,
-arrears_aging_shares. Where a topic is published per province only (brands, re-entries, VIP
-tiers, quality) the rows of the scope are added up, never a ratio averaged.
+Every number is read as published, with plain selects: the tables of one scope (a province, or
+every province on the level 'all') come from the indicators published per level —
+kpi_monthly_rollup, kpi_changes, finance_changes, churn_by_segment_rollup, group_classes_monthly,
+collection_shares, arrears_aging_shares, brand_changes, reentry_summary, vip_tier_summary — or
+per city (city_ranking). Only the quality section reads the pipeline's own logs (ops.*).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -51,12 +51,20 @@ FINANCE_FIGURES = (
     ("doubtful_debt", YUAN),
     ("accounts_in_arrears", INT),
 )
+# The key-indicator table's columns: (key, the published table and column whose label heads it).
+INDICATOR_COLUMNS = (
+    ("indicator_code", "dictionary", "indicator_code"),
+    ("name_zh", "dictionary", "name_zh"),
+    ("name_en", "dictionary", "name_en"),
+    ("value", "kpi_changes", "indicator_value"),
+    ("mom", "kpi_changes", "mom_change_rate"),
+    ("yoy", "kpi_changes", "yoy_change_rate"),
+    ("previous_month", "kpi_changes", "previous_month_value"),
+    ("last_year", "kpi_changes", "last_year_value"),
+)
 # How finance_changes names a figure's comparisons, in the order of an Indicator.
 FINANCE_COMPARISONS = ("previous_month", "last_year", "mom_change", "mom_rate", "yoy_change",
                        "yoy_rate")  # fmt: skip
-# The tiers a VIP table lists: the VIP tiers of the seed, not "not VIP" or "churned".
-NOT_VIP = ("NONE", "CHURNED")
-TWO_PLACES = Decimal("0.01")
 
 
 def _check_month(reader: Reader, month: str) -> None:
@@ -180,17 +188,13 @@ def _trend(reader: Reader, month: str) -> Table:
 
 
 def _cities(reader: Reader, month: str) -> Table:
+    rank = "overall_rank" if reader.level == "all" else "province_rank"
     rows = reader.rows(
-        "select kpi.province_code, kpi.city_code, kpi.users_on_net, kpi.net_adds, "
-        "kpi.churn_rate, kpi.billed_revenue, changes.mom_change_rate, kpi.arpu "
-        "from indicators.kpi_monthly_rollup as kpi "
-        "left join indicators.kpi_changes as changes on changes.level = 'city' "
-        "and changes.stat_month = kpi.stat_month and changes.province_code = kpi.province_code "
-        "and changes.city_code = kpi.city_code and changes.indicator_code = 'billed_revenue' "
-        "where kpi.level = 'city' and kpi.stat_month = ? "
-        "and (? = 'ALL' or kpi.province_code = ?) "
-        "order by kpi.billed_revenue desc, kpi.users_on_net desc, kpi.province_code, "
-        "kpi.city_code",
+        f"select {rank}, province_code, city_code, users_on_net, net_adds, churn_rate, "
+        "billed_revenue, billed_revenue_mom_rate, arpu from indicators.city_ranking "
+        f"where stat_month = ? and {rank} is not null and "
+        + reader.province_filter
+        + f" order by {rank}",
         [month, *reader.scope_params],
     )
     kpi_column = partial(reader.column, "kpi_monthly_rollup")
@@ -199,50 +203,43 @@ def _cities(reader: Reader, month: str) -> Table:
         "地市排名(按出账收入)",
         "City ranking (by billed revenue)",
         (
-            Column("rank", "排名", "Rank", INT),
+            reader.column("city_ranking", rank, INT, key="rank"),
             kpi_column("province_code"),
             kpi_column("city_code", key="city"),
             kpi_column("users_on_net", INT),
             kpi_column("net_adds", INT),
             kpi_column("churn_rate", RATIO),
             kpi_column("billed_revenue", YUAN),
-            Column("revenue_mom", "收入环比", "Revenue MoM", CHANGE),
+            reader.column("city_ranking", "billed_revenue_mom_rate", CHANGE, key="revenue_mom"),
             kpi_column("arpu", YUAN),
         ),
         [
             (rank, reader.province_label(province), reader.city_label(city), *values)
-            for rank, (province, city, *values) in enumerate(rows, 1)
+            for rank, province, city, *values in rows
         ],
     )
 
 
 def _brands(reader: Reader, month: str) -> Table:
-    previous = month_add(month, -1)
     rows = reader.rows(
-        "select brand, "
-        "sum(case when stat_month = ? then users_on_net end), "
-        "sum(case when stat_month = ? then net_adds end), "
-        "sum(case when stat_month = ? then billed_revenue end), "
-        "sum(case when stat_month = ? then users_on_net end), "
-        "sum(case when stat_month = ? then billed_revenue end) "
-        "from indicators.kpi_monthly where stat_month in (?, ?) and "
-        + reader.province_filter
-        + " group by brand order by 4 desc nulls last, brand",
-        [month, month, month, previous, previous, month, previous, *reader.scope_params],
+        "select brand, users_on_net, net_adds, billed_revenue, previous_users_on_net, "
+        "previous_billed_revenue from indicators.brand_changes where stat_month = ? and "
+        + reader.level_filter
+        + " order by billed_revenue desc nulls last, brand",
+        [month, *reader.level_params],
     )
-
-    column = partial(reader.column, "kpi_monthly")
+    column = partial(reader.column, "brand_changes")
     return Table(
         "brands",
         "品牌",
         "Brands",
         (
-            column("brand"),
+            reader.column("kpi_monthly", "brand"),
             column("users_on_net", INT),
             column("net_adds", INT),
             column("billed_revenue", YUAN),
-            Column("previous_users_on_net", "上月在网用户数", "Users on net M-1", INT),
-            Column("previous_billed_revenue", "上月出账收入(元)", "Billed revenue M-1", YUAN),
+            column("previous_users_on_net", INT),
+            column("previous_billed_revenue", YUAN),
         ),
         [(reader.brand_label(brand), *values) for brand, *values in rows],
         note="kpi_monthly 各地市之和 (sum over cities of kpi_monthly)",
@@ -257,20 +254,21 @@ def _segment_label(reader: Reader, segment_type: str, value: str) -> str:
     return value
 
 
-def _movements(brands: Table, reader: Reader, month: str) -> list[Movement]:
+def _movements(reader: Reader, month: str) -> list[Movement]:
     """The city and the brand whose users on net and billed revenue moved most against M-1."""
-    previous = month_add(month, -1)
     by_city = reader.rows(
-        "select province_code, city_code, "
-        "sum(case when stat_month = ? then users_on_net else 0 end) "
-        "- sum(case when stat_month = ? then users_on_net else 0 end), "
-        "sum(case when stat_month = ? then billed_revenue else 0 end) "
-        "- sum(case when stat_month = ? then billed_revenue else 0 end) "
-        "from indicators.kpi_monthly_rollup where level = 'city' and stat_month in (?, ?) and "
-        + reader.province_filter
-        + " group by province_code, city_code",
-        [month, previous, month, previous, month, previous, *reader.scope_params],
+        "select province_code, city_code, users_on_net_change, billed_revenue_change "
+        "from indicators.city_ranking where stat_month = ? and " + reader.province_filter,
+        [month, *reader.scope_params],
     )
+    by_brand = [
+        (reader.brand_label(brand), *changes)
+        for brand, *changes in reader.rows(
+            "select brand, users_on_net_change, billed_revenue_change "
+            "from indicators.brand_changes where stat_month = ? and " + reader.level_filter,
+            [month, *reader.level_params],
+        )
+    ]
     names = reader.city_names
     movements = []
     for position, indicator in ((2, "users_on_net"), (3, "billed_revenue")):
@@ -279,12 +277,12 @@ def _movements(brands: Table, reader: Reader, month: str) -> list[Movement]:
             if top[position]:
                 label = f"{names[top[1]]}({top[1]})" if top[1] in names else top[1]
                 movements.append(Movement(indicator, "city", label, Decimal(top[position])))
-        current, before = (1, 4) if indicator == "users_on_net" else (3, 5)
-        deltas = [(row[0], (row[current] or 0) - (row[before] or 0)) for row in brands.rows]
-        if deltas:
-            brand, delta = max(deltas, key=lambda d: (abs(d[1]), d[0]))
-            if delta:
-                movements.append(Movement(indicator, "brand", brand, Decimal(delta)))
+        if by_brand:
+            brand = max(by_brand, key=lambda r, p=position - 1: (abs(r[p]), r[0]))
+            if brand[position - 1]:
+                movements.append(
+                    Movement(indicator, "brand", brand[0], Decimal(brand[position - 1]))
+                )
     return movements
 
 
@@ -317,31 +315,24 @@ def _churn(reader: Reader, month: str) -> Table:
 
 def _reentry(reader: Reader, month: str) -> Table:
     rows = reader.rows(
-        "select city_code, count(*), avg(days_since_cancel), min(days_since_cancel) "
-        "from indicators.reentry_list where stat_month = ? and "
-        + reader.province_filter
-        + " group by city_code order by 2 desc, 1",
-        [month, *reader.scope_params],
+        "select city_code, reentry_users, avg_days_since_cancel, min_days_since_cancel "
+        "from indicators.reentry_summary where stat_month = ? and "
+        + reader.level_filter
+        + " order by reentry_users desc, city_code",
+        [month, *reader.level_params],
     )
+    column = partial(reader.column, "reentry_summary")
     return Table(
         "reentry",
         "弃卡重入网(按地市)",
         "Re-entries by city",
         (
             reader.column("reentry_list", "city_code", key="city"),
-            Column("reentries", "重入网用户数", "Re-entries", INT),
-            Column("avg_days", "平均间隔天数", "Average days since cancel", DEC2),
-            Column("min_days", "最短间隔天数", "Shortest days since cancel", INT),
+            column("reentry_users", INT, "reentries"),
+            column("avg_days_since_cancel", DEC2, "avg_days"),
+            column("min_days_since_cancel", INT, "min_days"),
         ),
-        [
-            (
-                reader.city_label(city),
-                count,
-                None if avg is None else Decimal(str(avg)).quantize(TWO_PLACES),
-                low,
-            )
-            for city, count, avg, low in rows
-        ],
+        [(reader.city_label(city), *values) for city, *values in rows],
     )
 
 
@@ -372,31 +363,25 @@ def _groups(reader: Reader, month: str) -> Table:
 
 def _vip(reader: Reader, month: str) -> Table:
     found = {
-        row[0]: row[1:]
-        for row in reader.rows(
-            "select vip_tier, count(*), sum(billed_revenue), avg(avg_revenue_6m) "
-            "from indicators.user_value_monthly where stat_month = ? and vip_tier is not null "
-            "and " + reader.province_filter + " group by vip_tier",
-            [month, *reader.scope_params],
+        tier: figures
+        for tier, *figures in reader.rows(
+            "select vip_tier, vip_users, billed_revenue, avg_revenue_6m "
+            "from indicators.vip_tier_summary where stat_month = ? and " + reader.level_filter,
+            [month, *reader.level_params],
         )
     }
-    rows = []
-    for tier, name in reader.codes("vip_tier"):
-        if tier in NOT_VIP:
-            continue
-        users, revenue, average = found.get(tier, (0, Decimal("0.00"), None))
-        if average is not None:
-            average = Decimal(str(average)).quantize(TWO_PLACES, ROUND_HALF_UP)
-        rows.append((f"{name} {tier}", users, revenue, average))
-
-    column = partial(reader.column, "user_value_monthly")
+    # In the seed's order; vip_tier_summary has a row for each VIP tier (not NONE or CHURNED).
+    rows = [
+        (f"{name} {tier}", *found[tier]) for tier, name in reader.codes("vip_tier") if tier in found
+    ]
+    column = partial(reader.column, "vip_tier_summary")
     return Table(
         "vip",
         "VIP客户(按等级)",
         "VIP customers by tier",
         (
-            column("vip_tier"),
-            Column("users", "用户数", "Users", INT),
+            reader.column("user_value_monthly", "vip_tier"),
+            column("vip_users", INT, "users"),
             column("billed_revenue", YUAN),
             column("avg_revenue_6m", YUAN),
         ),
@@ -404,52 +389,40 @@ def _vip(reader: Reader, month: str) -> Table:
     )
 
 
-def _collections(reader: Reader, month: str) -> Table:
+def _shares(
+    reader: Reader, month: str, key: str, titles: tuple[str, str], table: str, code: str,
+    figures: tuple[str, str, str], order: str,
+) -> Table:  # fmt: skip
+    """A published share table of the scope: each code (named by its seed: 名称 code) with an
+    amount, a count and the amount's share of the level's total."""
+    amount, count, share = figures
     rows = reader.rows(
-        "select pay_channel, pay_channel_name_zh, collected, payment_count, collected_share "
-        "from indicators.collection_shares where stat_month = ? and "
-        + reader.level_filter
-        + " order by collected desc, pay_channel",
+        f"select {code}, {code}_name_zh, {amount}, {count}, {share} from indicators.{table} "
+        f"where stat_month = ? and {reader.level_filter} order by {order}",
         [month, *reader.level_params],
     )
-
-    column = partial(reader.column, "collection_shares")
+    column = partial(reader.column, table)
     return Table(
-        "collections",
-        "实收(按交费渠道)",
-        "Collections by payment channel",
-        (
-            column("pay_channel", "text", "pay_channel"),
-            column("collected", YUAN, "collected"),
-            column("payment_count", INT, "payments"),
-            column("collected_share", RATIO, "share"),
-        ),
-        [(f"{zh or ''} {channel}".strip(), *rest) for channel, zh, *rest in rows],
+        key,
+        *titles,
+        (column(code), column(amount, YUAN), column(count, INT), column(share, RATIO, "share")),
+        [(f"{name} {value}" if name else value, *rest) for value, name, *rest in rows],
     )
+
+
+def _collections(reader: Reader, month: str) -> Table:
+    return _shares(
+        reader, month, "collections", ("实收(按交费渠道)", "Collections by payment channel"),
+        "collection_shares", "pay_channel", ("collected", "payment_count", "collected_share"),
+        "collected desc, pay_channel",
+    )  # fmt: skip
 
 
 def _aging(reader: Reader, month: str) -> Table:
-    rows = reader.rows(
-        "select aging_bucket, aging_bucket_name_zh, arrears, accounts, arrears_share "
-        "from indicators.arrears_aging_shares where stat_month = ? and "
-        + reader.level_filter
-        + " order by bucket_order",
-        [month, *reader.level_params],
-    )
-
-    column = partial(reader.column, "arrears_aging_shares")
-    return Table(
-        "aging",
-        "欠费账龄",
-        "Arrears aging",
-        (
-            column("aging_bucket", "text", "aging_bucket"),
-            column("arrears", YUAN, "arrears"),
-            column("accounts", INT, "accounts"),
-            column("arrears_share", RATIO, "share"),
-        ),
-        [(f"{name or bucket} {bucket}", *rest) for bucket, name, *rest in rows],
-    )
+    return _shares(
+        reader, month, "aging", ("欠费账龄", "Arrears aging"), "arrears_aging_shares",
+        "aging_bucket", ("arrears", "accounts", "arrears_share"), "bucket_order",
+    )  # fmt: skip
 
 
 def _finance_table(reader: Reader, month: str) -> Table:
@@ -566,18 +539,21 @@ def load_month(settings: Settings, month: str, province: str | None = None) -> M
     """Every figure of the monthly report; JingfenError when the month has no published data."""
     with open_reader(settings, province) as reader:
         _check_month(reader, month)
-        brands = _brands(reader, month)
         figures = MonthFigures(
             month=month,
             scope=reader.scope,
             scope_name=reader.scope_name,
             published_at=published_at(settings),
             indicators=_indicators(reader, month),
+            indicator_columns={
+                key: reader.column(table, column, key=key)
+                for key, table, column in INDICATOR_COLUMNS
+            },
         )
         for table in (
             _trend(reader, month),
             _cities(reader, month),
-            brands,
+            _brands(reader, month),
             _churn(reader, month),
             _reentry(reader, month),
             _groups(reader, month),
@@ -588,6 +564,6 @@ def load_month(settings: Settings, month: str, province: str | None = None) -> M
             _quality(reader, month),
         ):
             figures.tables[table.key] = table
-        figures.movements = _movements(brands, reader, month)
+        figures.movements = _movements(reader, month)
         figures.growth_without_revenue = _growth_without_revenue(reader, month)
         return figures

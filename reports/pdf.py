@@ -159,14 +159,13 @@ def _change_cell(indicator: Indicator, which: str, styles: _Styles) -> Paragraph
 
 
 def _kpi_table(figures: MonthFigures, styles: _Styles) -> PdfTable:
+    columns = figures.indicator_columns
+    # The first column shows both names: the Chinese one's header above the English one's.
     heads = [
-        ("指标", "Indicator"),
-        ("本月", "This month"),
-        ("环比", "MoM"),
-        ("同比", "YoY"),
-        ("上月", "Last month"),
-        ("去年同月", "Same month last year"),
-    ]
+        (columns["name_zh"].zh, columns["name_en"].en),
+        *((columns[key].zh, columns[key].en) for key in ("value", "mom", "yoy", "previous_month",
+                                                          "last_year")),
+    ]  # fmt: skip
     header = [
         Paragraph(f"{zh}<br/>{en}", styles.head if i == 0 else styles.head_right)
         for i, (zh, en) in enumerate(heads)
@@ -278,10 +277,11 @@ def flash_pdf(figures: FlashFigures) -> bytes:
     header = [
         Paragraph(f"{c.zh}<br/>{c.en}", styles.head if i == 0 else styles.head_right)
         for i, c in enumerate(summary.columns)
-        if c.key != "kind"
     ]
     rows = [header]
-    for name, kind, now, before, change, rate in summary.rows:
+    for (name, now, before, change, rate), kind in zip(
+        summary.rows, figures.summary_kinds, strict=True
+    ):
         rows.append(
             [
                 Paragraph(_escape(name), styles.cell),

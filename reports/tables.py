@@ -88,6 +88,9 @@ class MonthFigures:
     scope_name: str
     published_at: dt.datetime
     indicators: list[Indicator]
+    # The key-indicator table's headers, by key: indicator_code, name_zh, name_en, value, mom,
+    # yoy, previous_month, last_year.
+    indicator_columns: dict[str, Column] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     movements: list[Movement] = field(default_factory=list)
     growth_without_revenue: bool | None = None
@@ -104,5 +107,6 @@ class FlashFigures:
     scope_name: str
     published_at: dt.datetime
     summary: Table
+    summary_kinds: list[str]  # how each summary row's figures are written: its indicator's unit
     daily: Table
     commentary: list[str] = field(default_factory=list)

@@ -184,8 +184,16 @@ def test_workbook_holds_the_same_figures_as_numbers(published, report, headline)
         "账龄 Aging", "质量 Quality",
     ]  # fmt: skip
     kpis = workbook["关键指标 KPIs"]
-    assert kpis.cell(HEADER_ROW_ZH, 4).value == "本月"
-    assert kpis.cell(HEADER_ROW_EN, 4).value == "This month"
+    # Headed by the published labels: the dictionary's for the indicator, kpi_changes' for figures.
+    zh, en = (
+        [kpis.cell(row, column).value for column in range(1, 9)]
+        for row in (HEADER_ROW_ZH, HEADER_ROW_EN)
+    )
+    names = _labels(published, "dictionary", ["indicator_code", "name_zh", "name_en"])
+    figures = _labels(published, "kpi_changes", ["indicator_value", "mom_change_rate",
+                      "yoy_change_rate", "previous_month_value", "last_year_value"])  # fmt: skip
+    assert (zh, en) == (names[0] + figures[0], names[1] + figures[1])
+    assert (zh[3], en[3]) == ("本月值", "Value")
     rows = {
         kpis.cell(r, 1).value: [kpis.cell(r, c) for c in range(1, 9)]
         for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 11)
