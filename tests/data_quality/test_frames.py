@@ -7,6 +7,7 @@ import hashlib
 import hmac
 
 import duckdb
+import pandas as pd
 
 from core.contract import INTERFACES, lake_schema
 from core.privacy import installation_secret
@@ -40,11 +41,23 @@ def test_a_large_result_is_cut_by_key_and_keeps_every_row_of_a_kept_key() -> Non
 
 
 CERT_NO = "330102199001011234"
+# Every kind of column the masking rules know (by name, by suffix, keyed, free text, a raw line)
+# and one that is not personal; the second person's personal fields are empty.
 PEOPLE = (
-    "select 'U1' as user_id, '13812345678' as msisdn, '1381234' as other_number, "
-    f"'{CERT_NO}' as cert_no, '张三' as cust_name, date '1990-01-01' as birth_date, "
-    "'13900001111' as payer_msisdn, 'GOTONE' as brand"
+    "select * from (values "
+    f"('U1', '13812345678', '1381234', '{CERT_NO}', '张三', '张三的账户', date '1990-01-01', "
+    "'13900001111', 'a1b2', 'in msisdn (phone): ''13812345678''', '13812345678|GOTONE', "
+    "'GOTONE'), "
+    "('U2', null, null, null, null, null, date '1985-06-30', null, null, null, null, 'SZX')) "
+    "as t(user_id, msisdn, other_number, cert_no, cust_name, acct_name, birth_date, "
+    "payer_msisdn, state_hash, reason, raw_line, brand)"
 )
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows, with None for an empty value (pandas reads a NULL text as NaN, unequal to
+    itself)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def test_a_frame_is_masked_exactly_as_the_published_copy(tmp_path) -> None:
@@ -54,26 +67,48 @@ def test_a_frame_is_masked_exactly_as_the_published_copy(tmp_path) -> None:
         con.execute(f"create schema marts; create table marts.people as {PEOPLE}")
     publish(settings, [Source(warehouse, {"marts": "marts"}, "wh")])
     with connect_published(settings) as con:
-        published = con.execute("select * from marts.people").df()
+        published = con.execute("select * from marts.people order by user_id").df()
 
     with frames.lake(settings) as con:
         con.execute(f"attach '{warehouse}' as wh (read_only)")
         frame = frames.table_frame(frames.masked(con, settings), "marts.people", ("user_id",))
     key = installation_secret(settings)
+
+    def keyed(value: str) -> str:
+        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
     assert (
-        frame.to_dict("records")
-        == published.to_dict("records")
+        records(frame.sort_values("user_id"))
+        == records(published)
         == [
             {
                 "user_id": "U1",
                 "msisdn": "138****5678",
                 "other_number": "138****",
-                "cert_no": hmac.new(key, CERT_NO.encode(), hashlib.sha256).hexdigest(),
+                "cert_no": keyed(CERT_NO),
                 "cust_name": "张**",
+                "acct_name": "张**",
                 "birth_year": 1990,
                 "payer_msisdn": "139****1111",
+                "state_hash": keyed("a1b2"),
+                "reason": "in msisdn (phone): '138****5678'",
+                "raw_line": "***|***",  # no file name: no interface tells which field is which
                 "brand": "GOTONE",
-            }
+            },
+            {
+                "user_id": "U2",
+                "msisdn": None,
+                "other_number": None,
+                "cert_no": None,
+                "cust_name": None,
+                "acct_name": None,
+                "birth_year": 1985,
+                "payer_msisdn": None,
+                "state_hash": None,
+                "reason": None,
+                "raw_line": None,
+                "brand": "SZX",
+            },
         ]
     )
 

@@ -27,6 +27,7 @@ misplaced as (
         (band_position = 1 and min_months != 0)
         or (band_position > 1 and (previous_max_months is null or min_months != previous_max_months))
         or (band_position < band_count and max_months is null)
+        or (band_position = band_count and max_months is not null)
         or max_months <= min_months
 ),
 
