@@ -9,7 +9,7 @@ import yaml
 
 from dashboards import bundle
 from dashboards.spec import DASHBOARDS, DATASETS, DATASETS_BY_KEY
-from dashboards.spec.presentation import presentation_models
+from dashboards.spec.presentation import column_label, presentation_models
 
 EXPOSURES = Path(__file__).resolve().parents[2] / "warehouse" / "models" / "exposures.yml"
 
@@ -131,13 +131,20 @@ def test_raw_tables_order_by_a_shown_column():
 
 
 def test_presentation_columns_carry_both_labels():
-    """The column labels of the dashboards live in the dbt YAML, in Chinese and English."""
+    """The column labels of the dashboards live in the dbt YAML, in Chinese and English: on the
+    presentation model for a column it makes, on the indicators table for one it passes through."""
     models = presentation_models()
     assert len(models) == 16
-    for model in models.values():
+    for name, model in models.items():
         for column in model["columns"]:
-            meta = column["meta"]
-            assert meta["label_zh"] and meta["label_en"], (model["name"], column["name"])
+            label_zh, label_en = column_label(name, column["name"]) or (None, None)
+            assert label_zh and label_en, (name, column["name"])
+    assert column_label("labelled_kpi_city_brand", "users_on_net") == ("在网用户数", "Users on net")
+    assert (
+        "meta"
+        not in {c["name"]: c for c in models["labelled_kpi_city_brand"]["columns"]}["users_on_net"]
+    )
+    assert column_label("labelled_kpi_city_brand", "city_name") == ("地市", "City")
 
 
 def test_warehouse_datasets_are_the_presentation_tables():

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboards.spec.presentation import column_label, presentation_models
 from tests.warehouse.lake_writer import write_delivery
 from tests.warehouse.sample_lake import _user, build_sample_lake
 
@@ -237,6 +238,34 @@ def test_dictionary_and_missing_interface(warehouse: Path) -> None:
     assert sorted(published - keys - set(codes)) == []
     # PLAN never arrived: its staging view is an empty typed relation, not an error.
     assert _one(warehouse, "select count(*) from marts.dim_plans") == (0,)
+
+
+def test_column_labels_are_inherited_and_match_the_dashboards(warehouse: Path) -> None:
+    """A passed-through column carries the label of the model it comes from (the build's own
+    tests fail on a column labelled twice or not at all), and the Superset bundle, generated
+    without dbt, resolves every presentation label as the build does."""
+    labels = {
+        (schema, table, column): (zh, en)
+        for schema, table, column, zh, en in _rows(
+            warehouse,
+            "select schema_name, table_name, column_name, label_zh, label_en "
+            "from indicators.column_labels",
+        )
+    }
+    # labelled once, on collections_by_channel; collection_shares and the dashboards' table
+    # pass the column through
+    for table in ("indicators.collections_by_channel", "indicators.collection_shares",
+                  "presentation.collections_by_channel"):  # fmt: skip
+        assert labels[(*table.split("."), "payment_count")] == ("缴费笔数", "Payments"), table
+    assert labels[("presentation", "kpi_city_brand", "city_name")] == ("地市", "City")
+    resolved = {
+        ("presentation", model["config"]["alias"], column["name"]): column_label(
+            name, column["name"]
+        )
+        for name, model in presentation_models().items()
+        for column in model["columns"]
+    }
+    assert resolved == {key: label for key, label in labels.items() if key[0] == "presentation"}
 
 
 def test_incremental_usage_picks_up_a_late_delivery(warehouse: Path) -> None:

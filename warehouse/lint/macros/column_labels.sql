@@ -4,3 +4,10 @@
     {{ return([{'schema_name': 'indicators', 'table_name': 'kpi_monthly', 'column_name': 'stat_month',
         'label_zh': '统计月份', 'label_en': 'Month', 'description': "Statistics month, text 'YYYYMM'."}]) }}
 {%- endmacro %}
+
+
+{#- Lint-time stand-in for relabelled_columns: one column, so the test renders its full select. -#}
+{% macro relabelled_columns() -%}
+    {{ return([{'model_name': 'labelled_kpi_city_brand', 'column_name': 'stat_month',
+        'label_zh': '统计月份', 'label_en': 'Month', 'upstream_labels': '统计月份 / Month'}]) }}
+{%- endmacro %}

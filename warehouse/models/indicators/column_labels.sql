@@ -1,8 +1,9 @@
--- Readers of the published copy: one row per column of the published models (schemas indicators
--- and marts) with its Chinese and English label (column meta label_zh / label_en, NULL where the
--- YAML gives none) and its description, read from the project's graph at build time, so that a
--- header is written once, beside the column it names.
-{%- set columns = published_columns(['indicators', 'marts']) %}
+-- Readers of the published copy: one row per column of the published models (schemas indicators,
+-- marts and presentation) with its Chinese and English label and its description, read from the
+-- project's graph at build time. A label is written once, on the model that first produces the
+-- column; a model that passes the column through inherits it (macros/column_labels.sql). NULL
+-- where neither gives one (the marts' columns).
+{%- set columns = published_columns(['indicators', 'marts', 'presentation']) %}
 
 with
 
