@@ -71,10 +71,10 @@
 {%- endmacro %}
 
 
-{#- The columns of every model that carry a label of their own although an upstream model already
-    labels them: the label lives in two places (tests/assert_column_labels_written_once.sql). One dict per
-    column with model_name, column_name, label_zh, label_en (its own) and upstream_labels (the
-    upstream ones, "zh / en" joined by "; "). -#}
+{#- The columns of every model that carry a label of their own although they would inherit one
+    (their upstream models agree on it): the label lives in two places
+    (tests/assert_column_labels_written_once.sql). One dict per column with model_name,
+    column_name, label_zh, label_en (its own) and upstream_labels ("zh / en" of the upstream). -#}
 {% macro relabelled_columns() -%}
     {%- set columns = [] -%}
     {%- if execute -%}
@@ -83,7 +83,8 @@
                 {%- for column in node.columns.values() -%}
                     {%- set own = own_column_label(node, column.name) -%}
                     {%- set upstream = upstream_column_labels(node, column.name) if own else [] -%}
-                    {%- if upstream -%}
+                    {#- Parents that disagree leave nothing to inherit: the model must say. -#}
+                    {%- if upstream | length == 1 -%}
                         {%- set texts = [] -%}
                         {%- for label in upstream -%}
                             {%- do texts.append(label.get('label_zh') ~ ' / ' ~ label.get('label_en')) -%}
