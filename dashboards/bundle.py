@@ -719,11 +719,11 @@ DEFAULT_URL = "http://127.0.0.1:8088"
 
 
 def _models(dataset: Dataset) -> set[str]:
-    """dbt models and seeds a dataset reads (ops tables are written by ingestion and the quality
-    gate, not dbt; seeds are published under their own names in schema reference)."""
+    """dbt models a dataset reads (ops tables are written by ingestion and the quality gate, not
+    dbt; an indicators table is published under its model's name)."""
     if dataset.model:
         return {dataset.model}
-    return set(re.findall(r"\breference\.([a-z_0-9]+)", dataset.sql or ""))
+    return set(re.findall(r"\bindicators\.([a-z_0-9]+)", dataset.sql or ""))
 
 
 def exposures_text() -> str:

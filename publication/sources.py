@@ -1,18 +1,17 @@
-"""What the published copy is made of: the warehouse's indicators and marts, and the ops tables
-readers may see (the load log, rejected records, quality results)."""
+"""What the published copy is made of: the warehouse's indicators, marts and presentation tables,
+and the ops tables readers may see (the load log, rejected records, quality results)."""
 
 from __future__ import annotations
 
 from core.settings import Settings
 from publication.publish import Source
 
-# presentation: the dashboards' labelled tables; reference: the seeds, the code labels of the ops
-# tables (ingestion and the quality gate write those, not dbt).
+# presentation: the dashboards' labelled tables. The seeds (schema reference) stay in the warehouse:
+# their names are published once, in indicators.code_labels, which the ops tables' readers join too.
 PUBLISHED_SCHEMAS = {
     "indicators": "indicators",
     "marts": "marts",
     "presentation": "presentation",
-    "reference": "reference",
 }
 # Ingestion's crash-recovery journal (ingestion/ops_store.py): empty between runs, and nothing a
 # reader could act on.

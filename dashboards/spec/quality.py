@@ -2,8 +2,8 @@
 
 These read the ops tables, which dbt does not build: ingestion writes the load log and the
 rejected records, the quality gate writes its results after the dbt build. So they are the only
-datasets with SQL here and their columns are labelled here; their codes are named by joining the
-published seeds (schema reference), as the presentation models do.
+datasets with SQL here and their columns are labelled here; their codes are named by joining
+indicators.code_labels, the published home of the seeds' code names.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ LOAD_LOG = "load_log"
 QUALITY_RESULTS = "quality_results"
 REJECTED_RECORDS = "rejected_records"
 
-PROVINCE_NAMES = "(select distinct province_code, province_name_zh from reference.cities)"
+
+def code_names(alias: str, code_type: str, code: str) -> str:
+    """A left join of indicators.code_labels as ``alias``: ``alias.name_zh`` names ``code``."""
+    return (
+        f" left join indicators.code_labels as {alias}"
+        f" on {alias}.code_type = '{code_type}' and {alias}.code = {code}"
+    )
+
 
 DATASETS = (
     Dataset(
@@ -34,13 +41,13 @@ DATASETS = (
         "rejected, with counts and reasons.",
         sql=(
             "select l.*, l.processed_at::date as processed_date, "
-            "coalesce(s.load_status_name_zh, l.status, '未知') as status_name, "
-            "coalesce(i.iface_name_zh, l.iface, '未知') as iface_name, "
-            "coalesce(p.province_name_zh, l.province_code) as province_name "
-            "from ops.load_log as l "
-            "left join reference.load_statuses as s on s.load_status = l.status "
-            "left join reference.interfaces as i on i.iface = l.iface "
-            f"left join {PROVINCE_NAMES} as p on p.province_code = l.province_code"
+            "coalesce(s.name_zh, l.status, '未知') as status_name, "
+            "coalesce(i.name_zh, l.iface, '未知') as iface_name, "
+            "coalesce(p.name_zh, l.province_code) as province_name "
+            "from ops.load_log as l"
+            + code_names("s", "load_status", "l.status")
+            + code_names("i", "iface", "l.iface")
+            + code_names("p", "province", "l.province_code")
         ),
         columns=(
             Column("file_name", "VARCHAR", "文件名"),
@@ -79,12 +86,12 @@ DATASETS = (
         "written by data_quality): passed or failed, blocking or warning, observed value.",
         sql=(
             'select q.check_name, q.asset, q."partition" as partition_key, q.severity, '
-            "coalesce(v.severity_name_zh, q.severity, '未知') as severity_name, q.passed, "
+            "coalesce(v.name_zh, q.severity, '未知') as severity_name, q.passed, "
             "case when q.passed then '通过' else '未通过' end as result_name, "
             "q.observed_value, q.threshold, q.checked_at, q.checked_at::date as checked_date, "
-            "q.details, q.run_id from ops.quality_results as q "
-            "left join reference.check_severities as v on v.severity = q.severity "
-            "qualify row_number() over (partition by q.check_name, q.asset "
+            "q.details, q.run_id from ops.quality_results as q"
+            + code_names("v", "severity", "q.severity")
+            + " qualify row_number() over (partition by q.check_name, q.asset "
             "order by q.checked_at desc) = 1"
         ),
         columns=(

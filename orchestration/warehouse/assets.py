@@ -10,6 +10,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from core.settings import Settings
 from orchestration.failures import raise_classified
 from orchestration.warehouse.project import load_project
+from publication.sources import PUBLISHED_SCHEMAS
 
 project = load_project(Settings.from_env())
 
@@ -60,5 +61,5 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
 
 
 def indicator_keys() -> list[AssetKey]:
-    published = ("indicators", "marts", "presentation", "reference")
-    return sorted(key for key in warehouse_models.keys if key.path[0] in published)
+    """The models the published copy takes (their folder is their schema)."""
+    return sorted(key for key in warehouse_models.keys if key.path[0] in PUBLISHED_SCHEMAS)
