@@ -25,7 +25,7 @@ TARGET_SECONDS = 1.0
 
 def _password(settings: Settings, user: str) -> str:
     if user == "admin":
-        stored = settings.superset_home / "admin_password"
+        stored = settings.superset_admin_password_file
         return settings.admin_password or stored.read_text().strip()
     return settings.demo_password
 

@@ -53,7 +53,7 @@ TARGET_RATIO = 0.15
 
 def _model_seconds(settings: Settings) -> dict[str, float]:
     """Each model's own execution time in the last dbt invocation (run_results.json)."""
-    results = json.loads((settings.dbt_target / "run_results.json").read_text())
+    results = json.loads(settings.dbt_run_results.read_text())
     return {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results["results"]}
 
 

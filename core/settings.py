@@ -1,7 +1,9 @@
 """The one place that reads the environment, and the one that names every path under the home.
 
 Every path a run writes lives under ``JINGFEN_HOME`` (default ``./jingfen-home``); the CLI, the
-Dagster resources, the dbt profile and Superset's config all take their locations from here.
+Dagster resources, the dbt profile and Superset's programs all take their locations from here
+(Superset's, which cannot import this module, through the handoff file dashboards/service.py
+writes from these settings).
 ``.env.example`` at the repository root lists every variable read here, its default and meaning
 (tests/core/test_settings.py holds the two to each other).
 """
@@ -19,6 +21,7 @@ from core.errors import JingfenError
 
 DEFAULT_HOME = "jingfen-home"
 MAX_THREADS = 256
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?([KMGT]I?B)", re.ASCII | re.IGNORECASE)
 
 
@@ -74,6 +77,13 @@ def _share(value: str) -> float:
     return share
 
 
+def _log_level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise _bad("JINGFEN_SUPERSET_LOG_LEVEL", value, f"give one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting. The ports, passwords, addresses and mail server are kept as text: the
@@ -87,6 +97,7 @@ class Settings:
     dagster_port: str = "3000"
     superset_port: str = "8088"
     superset_venv: str = ""  # empty: dashboards/.venv
+    superset_log_level: str = "WARNING"
     admin_password: str = field(default="", repr=False)  # empty: generated once per home
     demo_password: str = field(default="", repr=False)  # empty: no demo users
     alert_email: str = ""
@@ -112,6 +123,9 @@ class Settings:
             dagster_port=env.get("JINGFEN_DAGSTER_PORT", "").strip() or cls.dagster_port,
             superset_port=env.get("JINGFEN_SUPERSET_PORT", "").strip() or cls.superset_port,
             superset_venv=env.get("JINGFEN_SUPERSET_VENV", "").strip(),
+            superset_log_level=_log_level(
+                env.get("JINGFEN_SUPERSET_LOG_LEVEL", "") or cls.superset_log_level
+            ),
             admin_password=env.get("JINGFEN_ADMIN_PASSWORD", ""),
             demo_password=env.get("JINGFEN_DEMO_PASSWORD", ""),
             alert_email=env.get("JINGFEN_ALERT_EMAIL", ""),
@@ -179,8 +193,50 @@ class Settings:
         return self.home / "dagster"
 
     @property
+    def dagster_config(self) -> Path:
+        """The instance settings Dagster reads from its home (a copy of
+        orchestration/dagster.yaml)."""
+        return self.dagster_home / "dagster.yaml"
+
+    @property
+    def alert_markers(self) -> Path:
+        """One file per failed run whose alert was claimed, so each run is mailed about once."""
+        return self.dagster_home / "alerts"
+
+    @property
     def superset_home(self) -> Path:
         return self.home / "superset"
+
+    @property
+    def superset_handoff(self) -> Path:
+        """What Superset's programs are handed (dashboards/service.py writes it from these
+        settings): the paths below and the log level, no secret."""
+        return self.superset_home / "handoff.json"
+
+    @property
+    def superset_metadata_db(self) -> Path:
+        """Superset's metadata database (SQLite): users, roles, dashboards, the action log."""
+        return self.superset_home / "superset.db"
+
+    @property
+    def superset_secret_key_file(self) -> Path:
+        """The key signing Superset's sessions, made on its first start (0600)."""
+        return self.superset_home / "secret_key"
+
+    @property
+    def superset_admin_password_file(self) -> Path:
+        """The admin password generated when JINGFEN_ADMIN_PASSWORD is empty (0600)."""
+        return self.superset_home / "admin_password"
+
+    @property
+    def superset_bundle(self) -> Path:
+        """The dashboards bundle as imported, made for this home's published copy."""
+        return self.superset_home / "bundle.zip"
+
+    @property
+    def superset_initialized(self) -> Path:
+        """Names the Superset version this home's metadata database was migrated for."""
+        return self.superset_home / ".initialized"
 
     @property
     def secrets(self) -> Path:
@@ -232,6 +288,11 @@ class Settings:
     def dbt_target(self) -> Path:
         """dbt's compiled project, manifest and docs (`make docs` serves them)."""
         return self.home / "dbt" / "target"
+
+    @property
+    def dbt_run_results(self) -> Path:
+        """dbt's record of its last invocation, each model's time among it."""
+        return self.dbt_target / "run_results.json"
 
     @property
     def dbt_logs(self) -> Path:

@@ -48,7 +48,7 @@ def export(settings: Settings, target: Path) -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     settings = Settings.from_env()
-    target = Path(argv[0]) if argv else settings.superset_home / "export"
+    target = Path(argv[0]) if argv else settings.superset_export
     files = export(settings, target)
     committed = read_bundle(BUNDLE_DIR)
     changed = sorted(n for n in files if committed.get(n) != files[n])

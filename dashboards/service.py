@@ -4,6 +4,11 @@ Superset 6.1 pins SQLAlchemy 1.4 and pandas 2.1, so it lives in ``dashboards/.ve
 installed from ``dashboards/constraints.txt`` by ``install()``. This module runs in the main
 environment and only starts Superset's programs; it never imports Superset.
 
+Superset's programs cannot import core/settings.py, so they are handed what they need from
+Settings: the paths and the log level in a file under the Superset home (``handoff()``, named by
+the one variable ``SUPERSET_JINGFEN_HANDOFF``), the passwords and cities on superset_admin.py's
+standard input. They see no JINGFEN_* variable.
+
     from dashboards.service import prepare, superset_services
     prepare(settings)                      # install if missing, migrate, import, roles, users
     serve(superset_services(settings))     # gunicorn serving Superset on 127.0.0.1
@@ -12,6 +17,7 @@ environment and only starts Superset's programs; it never imports Superset.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -44,6 +50,8 @@ REQUIREMENTS = (
 )
 # Names the templates copied with SQLite's backup API, and the homes that started from one.
 TEMPLATE_KIND = "backup"
+# The one variable superset_config.py reads: where this home's handoff file is.
+HANDOFF_VARIABLE = "SUPERSET_JINGFEN_HANDOFF"
 
 
 def venv_dir() -> Path:
@@ -83,12 +91,39 @@ def install(say=print) -> Path:
     return venv_dir()
 
 
+def handoff(settings: Settings) -> dict[str, str]:
+    """What superset_config.py takes from Settings (its keys are the ones it reads)."""
+    return {
+        "superset_home": str(settings.superset_home),
+        "metadata_db": str(settings.superset_metadata_db),
+        "secret_key_file": str(settings.superset_secret_key_file),
+        "published_copy": str(settings.serving_db),
+        "log_level": settings.superset_log_level,
+    }
+
+
+def _write_handoff(settings: Settings) -> Path:
+    """This home's handoff file, rewritten in one step when the settings changed (a running
+    server's processes may be reading it)."""
+    path = settings.superset_handoff
+    text = json.dumps(handoff(settings), indent=2, sort_keys=True) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
 def environment(settings: Settings) -> dict[str, str]:
-    """The environment every Superset program of this home runs with."""
-    env = dict(os.environ)
+    """The environment every Superset program of this home runs with, its handoff file written:
+    this process's environment without any JINGFEN_* variable, and Superset's own variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JINGFEN_")}
+    env.pop("VIRTUAL_ENV", None)
     env.update(
         {
-            "JINGFEN_HOME": str(settings.home),
+            HANDOFF_VARIABLE: str(_write_handoff(settings)),
             "SUPERSET_HOME": str(settings.superset_home),
             "SUPERSET_CONFIG_PATH": str(CONFIG),
             "FLASK_APP": "superset",
@@ -96,12 +131,12 @@ def environment(settings: Settings) -> dict[str, str]:
             "PATH": f"{venv_dir() / 'bin'}{os.pathsep}{env.get('PATH', '')}",
         }
     )
-    env.pop("VIRTUAL_ENV", None)
     return env
 
 
-def _run(argv: list[str], env: dict[str, str], what: str) -> str:
-    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+def _run(argv: list[str], env: dict[str, str], what: str, given: str | None = None) -> str:
+    """Run a Superset program; ``given`` is its standard input."""
+    done = subprocess.run(argv, env=env, input=given, capture_output=True, text=True)
     if done.returncode != 0:
         raise JingfenError(
             f"Superset could not {what} (exit code {done.returncode}): "
@@ -125,7 +160,7 @@ def _secret_file(path: Path, value: str | None) -> str:
 
 
 def admin_password(settings: Settings) -> str:
-    return _secret_file(settings.superset_home / "admin_password", settings.admin_password)
+    return _secret_file(settings.superset_admin_password_file, settings.admin_password)
 
 
 def cities(settings: Settings) -> list[str]:
@@ -196,8 +231,7 @@ def _make_template(database: Path, template: Path) -> None:
 def prepare_metadata(settings: Settings, say=print) -> None:
     """Superset's environment and metadata database; needs no published copy yet."""
     install(say)
-    home = settings.superset_home
-    home.mkdir(parents=True, exist_ok=True)
+    settings.superset_home.mkdir(parents=True, exist_ok=True)
     env = environment(settings)
     # Migrations and `init` only when this home has not seen this Superset version yet.
     version = _run([str(superset_bin("python")), "-c",
@@ -205,7 +239,7 @@ def prepare_metadata(settings: Settings, say=print) -> None:
                    env, "report its version").strip()  # fmt: skip
     # A marker without the suffix comes from a home that may have started from an incomplete
     # template (see below): it is initialised once more, which adds what it lacks.
-    marker, stamp = home / ".initialized", f"{version} {TEMPLATE_KIND}"
+    marker, stamp = settings.superset_initialized, f"{version} {TEMPLATE_KIND}"
     if marker.exists() and marker.read_text() == stamp:
         return
     # A fresh metadata database is the same for every home: migrate once per environment, then
@@ -214,7 +248,7 @@ def prepare_metadata(settings: Settings, say=print) -> None:
     for stale in venv_dir().glob("metadata-template-*.db"):
         stale.unlink(missing_ok=True)
     template = venv_dir() / f"metadata-{version}.{TEMPLATE_KIND}.sqlite"
-    database = home / "superset.db"
+    database = settings.superset_metadata_db
     if template.exists() and not database.exists():
         _copy_sqlite(template, database)
     else:
@@ -237,14 +271,18 @@ def prepare_content(settings: Settings) -> None:
         raise JingfenError(
             f"There is no published copy at {settings.serving_db} yet: run 'jingfen run' first."
         )
-    env = environment(settings)
-    # superset_admin.py runs in Superset's environment, without core: it is handed its settings.
-    env["JINGFEN_ADMIN_PASSWORD"] = admin_password(settings)
-    env["JINGFEN_DEMO_PASSWORD"] = settings.demo_password
-    bundle = build_zip(settings.serving_db, settings.superset_home / "bundle.zip")
-    env["JINGFEN_CITIES"] = ",".join(cities(settings))
-    _run([str(superset_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)], env,
-         "import the dashboards and set up roles, users and row-level security")  # fmt: skip
+    bundle = build_zip(settings.serving_db, settings.superset_bundle)
+    # superset_admin.py runs in Superset's environment, without core: the passwords and the cities
+    # come on its standard input, in no variable and not in the handoff file.
+    given = {
+        "admin_password": admin_password(settings),
+        "demo_password": settings.demo_password,
+        "cities": cities(settings),
+    }
+    _run([str(superset_bin("python")), str(ADMIN_SCRIPT), "prepare", str(bundle)],
+         environment(settings),
+         "import the dashboards and set up roles, users and row-level security",
+         given=json.dumps(given))  # fmt: skip
 
 
 def prepare(settings: Settings, say=print) -> None:
@@ -280,12 +318,10 @@ def gunicorn_options(cpus: int | None = None) -> list[str]:
     ]  # fmt: skip
 
 
-def server_argv(settings: Settings, port_number: str) -> list[str]:
-    """The command line of Superset's web server for this home: gunicorn on 127.0.0.1."""
-    keep = ("JINGFEN_HOME", "SUPERSET_HOME", "SUPERSET_CONFIG_PATH", "FLASK_APP", "PYTHONPATH")
-    env = environment(settings)
+def server_argv(port_number: str) -> list[str]:
+    """The command line of Superset's web server: gunicorn on 127.0.0.1. The environment it
+    runs with, ``environment(settings)``, says which home it serves."""
     return [
-        "env", *(f"{key}={env[key]}" for key in keep),
         str(superset_bin("gunicorn")), "--bind", f"{HOST}:{port_number}", *gunicorn_options(),
         "superset.app:create_app()",
     ]  # fmt: skip
@@ -305,7 +341,14 @@ def superset_services(settings: Settings) -> list[Service]:
         return []
     prepare(settings)
     port = settings.superset_port
-    return [Service("Superset", server_argv(settings, port), url=f"http://{HOST}:{port}")]
+    return [
+        Service(
+            "Superset",
+            server_argv(port),
+            url=f"http://{HOST}:{port}",
+            env=environment(settings),
+        )
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -1,8 +1,11 @@
 """Jobs that run inside Superset's own environment, with its application context.
 
 Started by dashboards/service.py as ``<superset venv>/bin/python dashboards/superset_admin.py
-<command>``; it imports nothing from jingfen (Superset's environment does not have it). Input comes
-from the environment and arguments, so the main environment never imports Superset.
+<command>``; it imports nothing from jingfen (Superset's environment does not have it), so the main
+environment never imports Superset. Its input is the arguments and, on standard input, one JSON
+object from service.py's Settings: ``admin_password``, ``demo_password`` (empty: no demo users)
+and ``cities`` (the city codes that get a role). The passwords travel no other way: in no
+variable, in no file written for Superset.
 
 - ``import-bundle ZIP``: imports the bundle and overwrites databases, datasets, charts and
   dashboards. ``superset import-dashboards`` overwrites only the dashboards in 6.1 (it imports
@@ -14,7 +17,6 @@ from the environment and arguments, so the main environment never imports Supers
 from __future__ import annotations
 
 import json
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -31,7 +33,7 @@ def _app():
     return create_app()
 
 
-def import_bundle(path: Path) -> None:
+def import_bundle(path: Path, admin_password: str) -> None:
     from superset.commands.importers.v1.assets import ImportAssetsCommand
     from superset.extensions import db
     from superset.utils.core import override_user
@@ -48,7 +50,7 @@ def import_bundle(path: Path) -> None:
                 metadata["type"] = "assets"
                 text = yaml.safe_dump(metadata)
             contents[inner] = text
-    admin = _ensure_admin(os.environ["JINGFEN_ADMIN_PASSWORD"])
+    admin = _ensure_admin(admin_password)
     with override_user(admin):
         ImportAssetsCommand(contents).run()
     # Charts and dashboards belong to the admin, whoever imported them before.
@@ -181,20 +183,17 @@ def sync_security(cities: list[str], demo_password: str | None, admin_password: 
 
 def main(argv: list[str]) -> int:
     command = argv[0]
+    if command not in ("import-bundle", "security", "prepare"):
+        print(f"unknown command {command}", file=sys.stderr)
+        return 2
+    given = json.load(sys.stdin)
     app = _app()
     with app.app_context():
         if command in ("import-bundle", "prepare"):
-            import_bundle(Path(argv[1]))
+            import_bundle(Path(argv[1]), given["admin_password"])
         if command in ("security", "prepare"):
-            cities = [c for c in os.environ.get("JINGFEN_CITIES", "").split(",") if c]
-            sync_security(
-                cities,
-                os.environ.get("JINGFEN_DEMO_PASSWORD") or None,
-                os.environ["JINGFEN_ADMIN_PASSWORD"],
-            )
-        if command not in ("import-bundle", "security", "prepare"):
-            print(f"unknown command {command}", file=sys.stderr)
-            return 2
+            sync_security(given["cities"], given["demo_password"] or None,
+                          given["admin_password"])  # fmt: skip
     return 0
 
 

@@ -1,12 +1,15 @@
 """Superset's configuration for Jingfen, loaded through SUPERSET_CONFIG_PATH.
 
-Runs inside Superset's own environment (dashboards/.venv), so it imports nothing from jingfen:
-it reads the same variable, ``JINGFEN_HOME``, that core/settings.py reads. Everything Superset
-writes (metadata database, secret key, admin password) lives under ``$JINGFEN_HOME/superset``.
+Runs inside Superset's own environment (dashboards/.venv), so it imports nothing from jingfen and
+works out no path itself: dashboards/service.py hands it every location and the log level from
+core/settings.py in a JSON file, whose path is the one variable read here
+(``SUPERSET_JINGFEN_HANDOFF``). Everything Superset writes (metadata database, secret key) lives
+in the Superset home that file names.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sqlite3
@@ -18,11 +21,14 @@ from sqlalchemy.pool import QueuePool
 from superset_published import PublishedCopyKeeper
 from superset_sql_lab import plain_refusals
 
-JINGFEN_HOME = Path(os.environ.get("JINGFEN_HOME", "jingfen-home")).expanduser().resolve()
-SUPERSET_HOME = Path(os.environ.get("SUPERSET_HOME", JINGFEN_HOME / "superset"))
-SUPERSET_HOME.mkdir(parents=True, exist_ok=True)
-DATA_DIR = str(SUPERSET_HOME)
-PUBLISHED_COPY = JINGFEN_HOME / "serving.duckdb"
+_handoff_file = os.environ.get("SUPERSET_JINGFEN_HANDOFF")
+if not _handoff_file:
+    raise RuntimeError(
+        "SUPERSET_JINGFEN_HANDOFF is not set: start Superset through dashboards/service.py "
+        "(jingfen serve, python -m dashboards.service), which hands it this home's settings."
+    )
+_handoff = json.loads(Path(_handoff_file).read_text(encoding="utf-8"))
+DATA_DIR = _handoff["superset_home"]
 
 
 def _secret_key(path: Path) -> str:
@@ -37,8 +43,8 @@ def _secret_key(path: Path) -> str:
     return key
 
 
-SECRET_KEY = _secret_key(SUPERSET_HOME / "secret_key")
-SQLALCHEMY_DATABASE_URI = f"sqlite:///{SUPERSET_HOME / 'superset.db'}?check_same_thread=false"
+SECRET_KEY = _secret_key(Path(_handoff["secret_key_file"]))
+SQLALCHEMY_DATABASE_URI = f"sqlite:///{_handoff['metadata_db']}?check_same_thread=false"
 # SQLAlchemy 1.4 opens a new SQLite connection for every session checkout of a file database, and
 # a chart request checks out several: keep them open instead.
 SQLALCHEMY_ENGINE_OPTIONS = {"poolclass": QueuePool, "pool_size": 10, "max_overflow": 10}
@@ -107,7 +113,7 @@ CACHE_CONFIG = {
 DATA_CACHE_CONFIG = {
     "CACHE_TYPE": "superset_published.PublishedCopyCache",
     "CACHE_DEFAULT_TIMEOUT": 300,
-    "CACHE_OPTIONS": {"published_copy": str(PUBLISHED_COPY)},
+    "CACHE_OPTIONS": {"published_copy": _handoff["published_copy"]},
 }
 
 
@@ -116,4 +122,4 @@ def FLASK_APP_MUTATOR(app) -> None:
 
 
 # Every view, chart query and SQL Lab run goes to the `logs` table (Settings → Action log).
-LOG_LEVEL = os.environ.get("SUPERSET_LOG_LEVEL", "WARNING")
+LOG_LEVEL = _handoff["log_level"]

@@ -31,7 +31,7 @@ def run_url(settings: Settings, run_id: str) -> str:
 
 
 def _marker(settings: Settings, run_id: str) -> Path:
-    return settings.dagster_home / "alerts" / run_id
+    return settings.alert_markers / run_id
 
 
 def _claim(marker: Path) -> bool:

@@ -22,5 +22,5 @@ defs = Definitions(
     jobs=[ingest_daily_job, ingest_monthly_job, build_and_publish_job, *report_jobs],
     schedules=[daily_build, month_close, *report_schedules],
     sensors=[landing_sensor, build_after_ingestion, alert_on_run_failure],
-    resources={"home": JingfenHome.from_env_var(), "dbt": dbt},
+    resources={"home": JingfenHome(), "dbt": dbt},
 )

@@ -18,7 +18,7 @@ def prepare_dagster_home(settings: Settings) -> Path:
     """Create ``$JINGFEN_HOME/dagster`` with the instance settings and export DAGSTER_HOME."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
+    config = settings.dagster_config
     if not config.exists() or config.read_bytes() != INSTANCE_TEMPLATE.read_bytes():
         shutil.copyfile(INSTANCE_TEMPLATE, config)
     os.environ["DAGSTER_HOME"] = str(home)

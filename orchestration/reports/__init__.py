@@ -12,7 +12,7 @@ reports_defs = Definitions(
     assets=report_assets,
     jobs=report_jobs,
     schedules=report_schedules,
-    resources={"home": JingfenHome.from_env_var()},
+    resources={"home": JingfenHome()},
 )
 
 __all__ = ["report_assets", "report_jobs", "report_schedules", "reports_defs"]

@@ -87,8 +87,6 @@ def artifacts() -> Path:
 def superset(tmp_path_factory) -> Superset:
     home = tmp_path_factory.mktemp("jingfen-home")
     settings = Settings.from_env({"JINGFEN_HOME": str(home), **PASSWORDS})
-    saved = {key: os.environ.get(key) for key in PASSWORDS}
-    os.environ.update(PASSWORDS)
     errors: list[BaseException] = []
 
     def metadata() -> None:
@@ -109,7 +107,8 @@ def superset(tmp_path_factory) -> Superset:
     log = home / "superset.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            service.server_argv(settings, str(port)),
+            service.server_argv(str(port)),
+            env=service.environment(settings),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -119,11 +118,6 @@ def superset(tmp_path_factory) -> Superset:
         wait_for(f"{url}/health", process, log)
         yield Superset(url, settings, service.cities(settings))
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)

@@ -51,21 +51,22 @@ def test_a_second_home_gets_a_complete_superset(superset, tmp_path):
     fresh = Settings.from_env({"JINGFEN_HOME": str(tmp_path / "fresh"), **PASSWORDS})
     fresh.superset_home.mkdir(parents=True)
     service.initialise(fresh)
-    expected = _grants(fresh.superset_home / "superset.db")
+    expected = _grants(fresh.superset_metadata_db)
     assert {"Admin", "Alpha", "Gamma", "Public", "sql_lab"} <= set(expected)
     assert ("can_drill", "Dashboard") in expected["Gamma"]
     assert ("all_datasource_access", "all_datasource_access") in expected["Alpha"]
 
     second = Settings.from_env({"JINGFEN_HOME": str(tmp_path / "second"), **PASSWORDS})
     service.prepare_metadata(second)
-    assert _grants(second.superset_home / "superset.db") == expected
+    assert _grants(second.superset_metadata_db) == expected
 
     shutil.copyfile(superset.settings.serving_db, second.serving_db)
     service.prepare_content(second)
     port = free_port()
     log = tmp_path / "second-superset.log"
     with log.open("w") as out:
-        process = subprocess.Popen(service.server_argv(second, str(port)), stdout=out,
+        process = subprocess.Popen(service.server_argv(str(port)),
+                                   env=service.environment(second), stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"

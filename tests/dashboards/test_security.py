@@ -138,5 +138,5 @@ def test_action_log_records_who_opened_what(superset):
 
 
 def test_secret_key_is_private(superset):
-    path = superset.settings.superset_home / "secret_key"
+    path = superset.settings.superset_secret_key_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

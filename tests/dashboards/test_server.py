@@ -37,7 +37,8 @@ def test_gunicorn_workers_answer_and_stop_on_sigterm(superset, tmp_path):
     with log.open("w") as out:
         # A session of its own, as jingfen serve starts it: the group is gunicorn and its workers.
         process = subprocess.Popen(
-            service.server_argv(superset.settings, str(port)),
+            service.server_argv(str(port)),
+            env=service.environment(superset.settings),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import shutil
 import sqlite3
 import stat
@@ -23,7 +25,7 @@ def test_no_published_copy_means_no_superset(tmp_path, capsys):
 def test_generated_admin_password_is_private_and_kept(tmp_path):
     settings = Settings.from_env({"JINGFEN_HOME": str(tmp_path)})
     first = service.admin_password(settings)
-    path = settings.superset_home / "admin_password"
+    path = settings.superset_admin_password_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert service.admin_password(settings) == first
     given = Settings.from_env(
@@ -37,13 +39,61 @@ def test_cities_fall_back_to_the_seed(tmp_path):
     assert "571" in {code.lstrip("0") for code in service.cities(settings)}
 
 
-def test_server_is_gunicorn_on_localhost_only(tmp_path):
-    settings = Settings.from_env({"JINGFEN_HOME": str(tmp_path)})
-    argv = service.server_argv(settings, "8123")
+def test_server_is_gunicorn_on_localhost_only():
+    argv = service.server_argv("8123")
     assert Path(argv[argv.index("--bind") - 1]).name == "gunicorn"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
     assert argv[-1] == "superset.app:create_app()"
-    assert f"JINGFEN_HOME={settings.home}" in argv
+
+
+def test_superset_programs_are_handed_the_settings_and_no_jingfen_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("JINGFEN_ADMIN_PASSWORD", "kept-from-superset")
+    monkeypatch.setenv("JINGFEN_HOME", str(tmp_path / "another"))
+    settings = Settings.from_env(
+        {"JINGFEN_HOME": str(tmp_path / "home"), "JINGFEN_SUPERSET_LOG_LEVEL": "info"}
+    )
+    env = service.environment(settings)
+    assert [name for name in env if name.startswith("JINGFEN_")] == []
+    assert env[service.HANDOFF_VARIABLE] == str(tmp_path / "home" / "superset" / "handoff.json")
+    assert json.loads(Path(env[service.HANDOFF_VARIABLE]).read_text(encoding="utf-8")) == {
+        "superset_home": str(tmp_path / "home" / "superset"),
+        "metadata_db": str(tmp_path / "home" / "superset" / "superset.db"),
+        "secret_key_file": str(tmp_path / "home" / "superset" / "secret_key"),
+        "published_copy": str(tmp_path / "home" / "serving.duckdb"),
+        "log_level": "INFO",
+    }
+    assert env["SUPERSET_HOME"] == str(settings.superset_home)
+    assert env["SUPERSET_CONFIG_PATH"] == str(service.CONFIG)
+
+
+def _reads(path: Path) -> tuple[set[str], set[str]]:
+    """The environment variables a Superset-side module reads, and the handoff keys."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    variables, keys = set(), set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (ast.unparse(node.func) in ("os.environ.get", "os.getenv"))
+        ):
+            variables.add(ast.literal_eval(node.args[0]))
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            if ast.unparse(node.value) == "os.environ":
+                variables.add(node.slice.value)
+            if ast.unparse(node.value) == "_handoff":
+                keys.add(node.slice.value)
+    return variables, keys
+
+
+def test_superset_side_reads_only_the_handoff(tmp_path):
+    """superset_config.py cannot import service.py: the variable's name and the keys are
+    written on both sides, and held together here."""
+    variables, keys = _reads(service.CONFIG)
+    assert variables == {service.HANDOFF_VARIABLE}
+    assert keys == set(service.handoff(Settings(home=tmp_path)))
+    for other in service.DASHBOARDS_DIR.glob("superset_*.py"):
+        if other != service.CONFIG:
+            assert _reads(other) == (set(), set()), other.name
 
 
 def test_gunicorn_serves_in_parallel_and_stops_before_serve_gives_up():
