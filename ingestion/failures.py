@@ -11,6 +11,7 @@ import errno
 
 import duckdb
 
+from core.errors import is_interruption
 from core.settings import Settings
 
 STAYS = "the delivery stays in landing for the next run"
@@ -32,7 +33,11 @@ def classify(err: BaseException, settings: Settings, file_name: str) -> Resource
     """The resource failure ``err`` is, or None when it is not one (a bug: let it propagate)."""
     if isinstance(err, ResourceFailure):
         return err
-    if not isinstance(err, Exception) or isinstance(err, duckdb.InterruptException):
+    if (
+        not isinstance(err, Exception)
+        or is_interruption(err)
+        or isinstance(err, duckdb.InterruptException)
+    ):
         return ResourceFailure(INTERRUPTED)  # KeyboardInterrupt, SIGTERM, Dagster's interrupt
     if isinstance(err, (duckdb.OutOfMemoryException, MemoryError)):
         return ResourceFailure(

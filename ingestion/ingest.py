@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from core.errors import JingfenError
+from core.errors import JingfenError, is_interruption
 from core.settings import Settings
 from ingestion import blanking, failures, lake, ops_store, parse
 from ingestion.deliveries import (
@@ -447,11 +447,17 @@ def _failing_safely(
         if failure is None:
             raise
         session.drop_parser()
+        # a KeyboardInterrupt that DuckDB turned into an error goes on as the interruption it is
+        stopped = isinstance(err, Exception) and is_interruption(err)
         if session.commits != commits:  # committed; its moves are in the journal
+            if stopped:
+                raise KeyboardInterrupt from err
             if isinstance(err, Exception):
                 raise JingfenError(f"{who.file_name}: {failure.cause}") from err
             raise
         outcome = _fail(session, who, failure, timer)
+        if stopped:
+            raise KeyboardInterrupt from err
         if isinstance(err, Exception):
             return outcome
         raise
@@ -466,6 +472,8 @@ def _run_level_errors(settings: Settings, what: str) -> Iterator[None]:
         failure = failures.classify(err, settings, what)
         if failure is None:
             raise
+        if is_interruption(err):
+            raise KeyboardInterrupt from err
         raise JingfenError(f"{what}: {failure.cause}") from err
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from core.errors import JingfenError
+from core.errors import JingfenError, is_interruption
 from core.months import is_month
 from core.settings import Settings
 
@@ -166,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JingfenError as err:
         print(f"jingfen {args.command}: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as err:
+        if not is_interruption(err):
+            raise
         print(f"jingfen {args.command}: interrupted", file=sys.stderr)
         return 130
 

@@ -149,11 +149,17 @@ def test_unreadable_data_file_is_failed_and_left_in_landing(settings, monkeypatc
     assert data.exists()
 
 
-def test_an_interruption_is_recorded_then_raised(settings, monkeypatch):
+@pytest.mark.parametrize(
+    "interruption",
+    # the second is what DuckDB's client raises when Ctrl-C or SIGTERM comes during a query
+    [KeyboardInterrupt(), RuntimeError("Query interrupted")],
+    ids=["between queries", "during a query"],
+)
+def test_an_interruption_is_recorded_then_raised(settings, monkeypatch, interruption):
     land(settings, "VOICE", [voice_row(1)])
 
     def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
+        raise interruption
 
     monkeypatch.setattr(parse, "write_if_clean", interrupted)
     with pytest.raises(KeyboardInterrupt):
