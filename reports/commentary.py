@@ -59,9 +59,7 @@ def month_commentary(figures: MonthFigures) -> list[str]:
 
     churn = figures.indicator("churn_rate")
     churned = figures.indicator("churned_users")
-    reentries = (
-        sum(figures.tables["reentry"].column("reentries")) if "reentry" in figures.tables else 0
-    )
+    reentries = figures.reentry_users
     churn_text = f"离网{fmt(churned.value, INT)}户, 离网率{fmt(churn.value, 'ratio')}"
     if churn.mom_change is not None:
         churn_text += f"(比上月{fmt(churn.mom_change, POINTS)})"
@@ -111,13 +109,8 @@ def flash_commentary(figures: FlashFigures) -> list[str]:
             f"与上周相比变动最大的是{name}: {direction}{fmt(abs(rate), 'ratio')}"
             f"({fmt(last_week, kind)} → {fmt(this_week, kind)})."
         )
-    for row in figures.summary.rows:
-        if row[0].startswith("开户数"):
-            opens = row
-        if row[0].startswith("销户数"):
-            cancels = row
+    opens, cancels, net = (figures.weeks[code][0] for code in ("opens", "cancels", "net_opens"))
     sentences.append(
-        f"本周开户{fmt(opens[1], INT)}户, 销户{fmt(cancels[1], INT)}户, "
-        f"净增{fmt_signed(opens[1] - cancels[1], INT)}户."
+        f"本周开户{fmt(opens, INT)}户, 销户{fmt(cancels, INT)}户, 净增{fmt_signed(net, INT)}户."
     )
     return sentences

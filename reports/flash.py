@@ -26,8 +26,9 @@ DAILY_COLUMNS = (
     ("data_mb", DEC2),
     ("collected", YUAN),
 )
-# The indicators of flash_weekly the flash shows, in order: active users as their daily average.
-WEEKLY = (("avg_active_users", DEC2), *DAILY_COLUMNS[1:])
+# The indicators of flash_weekly the flash shows, in order: active users as their daily average,
+# net opens (opens minus cancels) after the two they come from.
+WEEKLY = (("avg_active_users", DEC2), *DAILY_COLUMNS[1:3], ("net_opens", INT), *DAILY_COLUMNS[3:])
 WEEK = 7
 
 
@@ -67,8 +68,11 @@ def _daily(reader: Reader, days: list[dt.date]) -> Table:
     )
 
 
-def _summary(reader: Reader, end_date: dt.date, days: list[dt.date]) -> tuple[Table, list[str]]:
-    """The weeks' table and the kind of each of its rows (a row's unit is its indicator's)."""
+def _summary(
+    reader: Reader, end_date: dt.date, days: list[dt.date]
+) -> tuple[Table, list[str], dict[str, tuple]]:
+    """The weeks' table, the kind of each of its rows (a row's unit is its indicator's) and the
+    figures of each indicator by code."""
     latest = reader.one(
         "select stat_month, users_on_net from indicators.kpi_monthly_rollup where "
         + reader.level_filter
@@ -94,7 +98,7 @@ def _summary(reader: Reader, end_date: dt.date, days: list[dt.date]) -> tuple[Ta
             [end_date, *reader.level_params],
         )
     }
-    rows, kinds = [], []
+    rows, kinds, by_code = [], [], {}
     if latest:
         users = reader.column("kpi_monthly_rollup", "users_on_net")
         rows.append((f"{users.zh} {users.en} ({latest[0]})", latest[1], None, None, None))
@@ -105,6 +109,7 @@ def _summary(reader: Reader, end_date: dt.date, days: list[dt.date]) -> tuple[Ta
             this_week, last_week, change = int(this_week), int(last_week), int(change)
         rows.append((names.get(code, code), this_week, last_week, change, rate))
         kinds.append(kind)
+        by_code[code] = (this_week, last_week, change, rate)
     column = partial(reader.column, "flash_weekly")
     table = Table(
         "summary",
@@ -120,7 +125,7 @@ def _summary(reader: Reader, end_date: dt.date, days: list[dt.date]) -> tuple[Ta
         rows,
         note=f"本周 {days[7]:%m-%d}~{days[13]:%m-%d}, 上周 {days[0]:%m-%d}~{days[6]:%m-%d}",
     )
-    return table, kinds
+    return table, kinds, by_code
 
 
 def load_flash(
@@ -130,7 +135,7 @@ def load_flash(
     with open_reader(settings, province) as reader:
         end_date = end_date or _end_date(reader)
         days = [end_date - dt.timedelta(days=2 * WEEK - 1 - i) for i in range(2 * WEEK)]
-        summary, kinds = _summary(reader, end_date, days)
+        summary, kinds, weeks = _summary(reader, end_date, days)
         return FlashFigures(
             end_date=end_date,
             scope=reader.scope,
@@ -138,5 +143,6 @@ def load_flash(
             published_at=published_at(settings),
             summary=summary,
             summary_kinds=kinds,
+            weeks=weeks,
             daily=_daily(reader, days),
         )

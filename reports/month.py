@@ -68,12 +68,8 @@ FINANCE_COMPARISONS = ("previous_month", "last_year", "mom_change", "mom_rate", 
 
 
 def _check_month(reader: Reader, month: str) -> None:
-    found = reader.one(
-        "select count(*) from indicators.kpi_monthly_rollup where stat_month = ? and "
-        + reader.level_filter,
-        [month, *reader.level_params],
-    )
-    if found and found[0]:
+    found = reader.month_rows("kpi_monthly_rollup", "count(*)", month)
+    if found[0][0]:
         return
     span = reader.one(
         "select min(stat_month), max(stat_month) from indicators.kpi_monthly_rollup where "
@@ -115,21 +111,18 @@ def _indicators(reader: Reader, month: str) -> list[Indicator]:
     }
     changes = {
         row[0]: row[1:]
-        for row in reader.rows(
-            "select indicator_code, indicator_value, previous_month_value, last_year_value, "
-            "mom_change, mom_change_rate, yoy_change, yoy_change_rate "
-            "from indicators.kpi_changes where stat_month = ? and city_code = 'ALL' and "
-            + reader.level_filter,
-            [month, *reader.level_params],
+        for row in reader.month_rows(
+            "kpi_changes",
+            "indicator_code, indicator_value, previous_month_value, last_year_value, "
+            "mom_change, mom_change_rate, yoy_change, yoy_change_rate",
+            month,
+            where="city_code = 'ALL'",
         )
     }
     kpi_codes = [code for code, _, source in KEY_INDICATORS if source == "kpi"]
-    kpi_row = reader.one(
-        "select " + ", ".join(kpi_codes) + " from indicators.kpi_monthly_rollup "
-        "where stat_month = ? and " + reader.level_filter,
-        [month, *reader.level_params],
-    )
-    kpi_values = dict(zip(kpi_codes, kpi_row or [None] * len(kpi_codes), strict=True))
+    kpi_rows = reader.month_rows("kpi_monthly_rollup", ", ".join(kpi_codes), month)
+    kpi_row = kpi_rows[0] if kpi_rows else [None] * len(kpi_codes)
+    kpi_values = dict(zip(kpi_codes, kpi_row, strict=True))
     finance = _finance_changes(reader, [month]).get(month, {})
     result = []
     for code, kind, source in KEY_INDICATORS:
@@ -221,12 +214,12 @@ def _cities(reader: Reader, month: str) -> Table:
 
 
 def _brands(reader: Reader, month: str) -> Table:
-    rows = reader.rows(
-        "select brand, users_on_net, net_adds, billed_revenue, previous_users_on_net, "
-        "previous_billed_revenue from indicators.brand_changes where stat_month = ? and "
-        + reader.level_filter
-        + " order by billed_revenue desc nulls last, brand",
-        [month, *reader.level_params],
+    rows = reader.month_rows(
+        "brand_changes",
+        "brand, users_on_net, net_adds, billed_revenue, previous_users_on_net, "
+        "previous_billed_revenue",
+        month,
+        order="billed_revenue desc nulls last, brand",
     )
     column = partial(reader.column, "brand_changes")
     return Table(
@@ -263,10 +256,8 @@ def _movements(reader: Reader, month: str) -> list[Movement]:
     )
     by_brand = [
         (reader.brand_label(brand), *changes)
-        for brand, *changes in reader.rows(
-            "select brand, users_on_net_change, billed_revenue_change "
-            "from indicators.brand_changes where stat_month = ? and " + reader.level_filter,
-            [month, *reader.level_params],
+        for brand, *changes in reader.month_rows(
+            "brand_changes", "brand, users_on_net_change, billed_revenue_change", month
         )
     ]
     names = reader.city_names
@@ -287,11 +278,12 @@ def _movements(reader: Reader, month: str) -> list[Movement]:
 
 
 def _churn(reader: Reader, month: str) -> Table:
-    rows = reader.rows(
-        "select segment_type, segment_value, previous_users_on_net, churned_users, churn_rate "
-        "from indicators.churn_by_segment_rollup where stat_month = ? and segment_type in "
-        "('brand', 'tenure') and " + reader.level_filter + " order by segment_type, segment_value",
-        [month, *reader.level_params],
+    rows = reader.month_rows(
+        "churn_by_segment_rollup",
+        "segment_type, segment_value, previous_users_on_net, churned_users, churn_rate",
+        month,
+        where="segment_type in ('brand', 'tenure')",
+        order="segment_type, segment_value",
     )
 
     column = partial(reader.column, "churn_by_segment_rollup")
@@ -314,12 +306,11 @@ def _churn(reader: Reader, month: str) -> Table:
 
 
 def _reentry(reader: Reader, month: str) -> Table:
-    rows = reader.rows(
-        "select city_code, reentry_users, avg_days_since_cancel, min_days_since_cancel "
-        "from indicators.reentry_summary where stat_month = ? and "
-        + reader.level_filter
-        + " order by reentry_users desc, city_code",
-        [month, *reader.level_params],
+    rows = reader.month_rows(
+        "reentry_summary",
+        "city_code, reentry_users, avg_days_since_cancel, min_days_since_cancel",
+        month,
+        order="reentry_users desc, city_code",
     )
     column = partial(reader.column, "reentry_summary")
     return Table(
@@ -347,10 +338,8 @@ def _groups(reader: Reader, month: str) -> Table:
         ("member_churn", INT),
         ("class_mismatches", INT),
     )
-    rows = reader.rows(
-        "select " + ", ".join(name for name, _ in kinds) + " from indicators.group_classes_monthly "
-        "where stat_month = ? and " + reader.level_filter + " order by group_class",
-        [month, *reader.level_params],
+    rows = reader.month_rows(
+        "group_classes_monthly", ", ".join(name for name, _ in kinds), month, order="group_class"
     )
     return Table(
         "groups",
@@ -364,10 +353,8 @@ def _groups(reader: Reader, month: str) -> Table:
 def _vip(reader: Reader, month: str) -> Table:
     found = {
         tier: figures
-        for tier, *figures in reader.rows(
-            "select vip_tier, vip_users, billed_revenue, avg_revenue_6m "
-            "from indicators.vip_tier_summary where stat_month = ? and " + reader.level_filter,
-            [month, *reader.level_params],
+        for tier, *figures in reader.month_rows(
+            "vip_tier_summary", "vip_tier, vip_users, billed_revenue, avg_revenue_6m", month
         )
     }
     # In the seed's order; vip_tier_summary has a row for each VIP tier (not NONE or CHURNED).
@@ -396,10 +383,8 @@ def _shares(
     """A published share table of the scope: each code (named by its seed: 名称 code) with an
     amount, a count and the amount's share of the level's total."""
     amount, count, share = figures
-    rows = reader.rows(
-        f"select {code}, {code}_name_zh, {amount}, {count}, {share} from indicators.{table} "
-        f"where stat_month = ? and {reader.level_filter} order by {order}",
-        [month, *reader.level_params],
+    rows = reader.month_rows(
+        table, f"{code}, {code}_name_zh, {amount}, {count}, {share}", month, order=order
     )
     column = partial(reader.column, table)
     return Table(
@@ -565,5 +550,6 @@ def load_month(settings: Settings, month: str, province: str | None = None) -> M
         ):
             figures.tables[table.key] = table
         figures.movements = _movements(reader, month)
+        [(figures.reentry_users,)] = reader.month_rows("kpi_monthly_rollup", "reentry_users", month)
         figures.growth_without_revenue = _growth_without_revenue(reader, month)
         return figures

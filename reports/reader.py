@@ -42,6 +42,15 @@ class Reader:
         rows = self.rows(sql, params)
         return rows[0] if rows else None
 
+    def month_rows(
+        self, table: str, columns: str, month: str, where: str = "", order: str = ""
+    ) -> list[tuple[Any, ...]]:
+        """``columns`` of ``indicators.<table>`` (published per level) in ``month`` at the
+        scope's level; ``where`` adds conditions, ``order`` orders the rows."""
+        sql = f"select {columns} from indicators.{table} where stat_month = ? and "
+        sql += self.level_filter + (f" and {where}" if where else "")
+        return self.rows(sql + (f" order by {order}" if order else ""), [month, *self.level_params])
+
     @property
     def province_filter(self) -> str:
         """A where-clause fragment on a per-province table; bind ``scope_params`` after it."""

@@ -94,6 +94,7 @@ class MonthFigures:
     tables: dict[str, Table] = field(default_factory=dict)
     movements: list[Movement] = field(default_factory=list)
     growth_without_revenue: bool | None = None
+    reentry_users: int = 0
     commentary: list[str] = field(default_factory=list)
 
     def indicator(self, code: str) -> Indicator:
@@ -108,5 +109,7 @@ class FlashFigures:
     published_at: dt.datetime
     summary: Table
     summary_kinds: list[str]  # how each summary row's figures are written: its indicator's unit
+    # (this week, last week, change, change rate) of each indicator of the summary, by code
+    weeks: dict[str, tuple]
     daily: Table
     commentary: list[str] = field(default_factory=list)

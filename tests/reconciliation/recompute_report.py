@@ -201,7 +201,8 @@ def flash_days(rec: Recomputation) -> dict[tuple[date, str, str], dict[str, int]
 def flash_weekly(rec: Recomputation) -> dict[tuple, dict]:
     """(week_end, level, province_code, indicator_code) for every day up to 13 days after a day of
     flash_daily: this week (week_end - 6 .. week_end), last week (the 7 days before), the change
-    and its rate; active users as avg_active_users, their sum over 7 rounded to 2 decimals."""
+    and its rate; active users as avg_active_users, their sum over 7 rounded to 2 decimals;
+    net_opens, opens minus cancels."""
     days = flash_days(rec)
     ends = {
         (day + timedelta(days=k), level, scope) for day, level, scope in days for k in range(14)
@@ -222,6 +223,8 @@ def flash_weekly(rec: Recomputation) -> dict[tuple, dict]:
             ]
         }
         figures |= {f: [Decimal(s).scaleb(-4) for s in pair] for f, pair in sums.items()}
+        opens, cancels = figures["opens"], figures["cancels"]
+        figures["net_opens"] = [o - c for o, c in zip(opens, cancels, strict=True)]
         for code, (this_week, last_week) in figures.items():
             change = this_week - last_week
             rows[(end, level, scope, code)] = {

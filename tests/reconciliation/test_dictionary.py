@@ -87,6 +87,7 @@ SHOWN_BY_ROWS = {
     ("arrears_aging", "doubtful_debt"),  # the 3-6 and 6+ buckets
     ("reentry_list", "reentry_users"),  # one row per re-entry
     ("flash_weekly", "avg_active_users"),  # an indicator_code of its rows
+    ("flash_weekly", "net_opens"),
 }
 
 

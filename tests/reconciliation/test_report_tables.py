@@ -72,5 +72,5 @@ def test_flash_weekly(home, recomputed):
         home, "flash_weekly", ["week_end", "level", "province_code", "indicator_code"],
         report.flash_weekly(recomputed),
     )  # fmt: skip
-    assert {k[3] for k in ours} == {"avg_active_users", *report.FLASH_SUMS}
+    assert {k[3] for k in ours} == {"avg_active_users", "net_opens", *report.FLASH_SUMS}
     assert {row["wow_change_rate"] is None for row in ours.values()} == {True, False}

@@ -3,7 +3,8 @@
 -- over the week ending that day (week_end - 6 .. week_end) and over the week before, the change
 -- and the change rate (change / |last week|, 6 decimals half away from zero, NULL when last week
 -- is 0). A day without a flash_daily row counts 0. Active users do not add up over a week: their
--- indicator is avg_active_users, the daily average (2 decimals, half away from zero).
+-- indicator is avg_active_users, the daily average (2 decimals, half away from zero); net_opens
+-- is opens minus cancels.
 {%- set sums = ['opens', 'cancels', 'calls', 'voice_minutes', 'sms_sent', 'data_mb', 'collected'] %}
 
 with
@@ -68,6 +69,15 @@ indicators as (
         cast({{ measure }}_last_week as decimal(18, 4)) as last_week
     from weeks
     {%- endfor %}
+    union all
+    select
+        week_end,
+        level,
+        province_code,
+        'net_opens' as indicator_code,
+        cast(opens_this_week - cancels_this_week as decimal(18, 4)) as this_week,
+        cast(opens_last_week - cancels_last_week as decimal(18, 4)) as last_week
+    from weeks
 ),
 
 final as (
