@@ -530,6 +530,7 @@ def load_month(settings: Settings, month: str, province: str | None = None) -> M
             scope_name=reader.scope_name,
             published_at=published_at(settings),
             indicators=_indicators(reader, month),
+            reentry_users=reader.month_rows("kpi_monthly_rollup", "reentry_users", month)[0][0],
             indicator_columns={
                 key: reader.column(table, column, key=key)
                 for key, table, column in INDICATOR_COLUMNS
@@ -550,6 +551,5 @@ def load_month(settings: Settings, month: str, province: str | None = None) -> M
         ):
             figures.tables[table.key] = table
         figures.movements = _movements(reader, month)
-        [(figures.reentry_users,)] = reader.month_rows("kpi_monthly_rollup", "reentry_users", month)
         figures.growth_without_revenue = _growth_without_revenue(reader, month)
         return figures

@@ -88,13 +88,13 @@ class MonthFigures:
     scope_name: str
     published_at: dt.datetime
     indicators: list[Indicator]
+    reentry_users: int  # 弃卡重入网 of the month, as kpi_monthly_rollup publishes it
     # The key-indicator table's headers, by key: indicator_code, name_zh, name_en, value, mom,
     # yoy, previous_month, last_year.
     indicator_columns: dict[str, Column] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     movements: list[Movement] = field(default_factory=list)
     growth_without_revenue: bool | None = None
-    reentry_users: int = 0
     commentary: list[str] = field(default_factory=list)
 
     def indicator(self, code: str) -> Indicator:
