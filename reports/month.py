@@ -197,8 +197,8 @@ def _cities(reader: Reader, month: str) -> Table:
         "City ranking (by billed revenue)",
         (
             reader.column("city_ranking", rank, INT, key="rank"),
-            kpi_column("province_code"),
-            kpi_column("city_code", key="city"),
+            reader.named_column("kpi_monthly_rollup", "province_code", "province_name"),
+            reader.named_column("kpi_monthly_rollup", "city_code", "city_name", key="city"),
             kpi_column("users_on_net", INT),
             kpi_column("net_adds", INT),
             kpi_column("churn_rate", RATIO),
@@ -227,7 +227,7 @@ def _brands(reader: Reader, month: str) -> Table:
         "品牌",
         "Brands",
         (
-            reader.column("kpi_monthly", "brand"),
+            reader.named_column("kpi_monthly", "brand", "brand_name"),
             column("users_on_net", INT),
             column("net_adds", INT),
             column("billed_revenue", YUAN),
@@ -318,7 +318,7 @@ def _reentry(reader: Reader, month: str) -> Table:
         "弃卡重入网(按地市)",
         "Re-entries by city",
         (
-            reader.column("reentry_list", "city_code", key="city"),
+            reader.named_column("reentry_list", "city_code", "city_name", key="city"),
             column("reentry_users", INT, "reentries"),
             column("avg_days_since_cancel", DEC2, "avg_days"),
             column("min_days_since_cancel", INT, "min_days"),
@@ -329,7 +329,6 @@ def _reentry(reader: Reader, month: str) -> Table:
 
 def _groups(reader: Reader, month: str) -> Table:
     kinds = (
-        ("group_class", "text"),
         ("groups", INT),
         ("new_groups", INT),
         ("active_members", INT),
@@ -339,14 +338,20 @@ def _groups(reader: Reader, month: str) -> Table:
         ("class_mismatches", INT),
     )
     rows = reader.month_rows(
-        "group_classes_monthly", ", ".join(name for name, _ in kinds), month, order="group_class"
+        "group_classes_monthly",
+        ", ".join(("group_class", *(name for name, _ in kinds))),
+        month,
+        order="group_class",
     )
     return Table(
         "groups",
         "集团客户(按分类)",
         "Group customers by class",
-        tuple(reader.column("group_classes_monthly", name, kind) for name, kind in kinds),
-        rows,
+        (
+            reader.named_column("group_classes_monthly", "group_class", "group_class_name"),
+            *(reader.column("group_classes_monthly", name, kind) for name, kind in kinds),
+        ),
+        [(reader.code_name("group_class", code), *values) for code, *values in rows],
     )
 
 
@@ -378,10 +383,11 @@ def _vip(reader: Reader, month: str) -> Table:
 
 def _shares(
     reader: Reader, month: str, key: str, titles: tuple[str, str], table: str, code: str,
-    figures: tuple[str, str, str], order: str,
+    figures: tuple[str, str, str], order: str, name: str,
 ) -> Table:  # fmt: skip
-    """A published share table of the scope: each code (named by its seed: 名称 code) with an
-    amount, a count and the amount's share of the level's total."""
+    """A published share table of the scope: each code (named by its seed: 名称 code, headed as
+    the dashboards' column ``name``) with an amount, a count and the amount's share of the
+    level's total."""
     amount, count, share = figures
     rows = reader.month_rows(
         table, f"{code}, {code}_name_zh, {amount}, {count}, {share}", month, order=order
@@ -390,8 +396,13 @@ def _shares(
     return Table(
         key,
         *titles,
-        (column(code), column(amount, YUAN), column(count, INT), column(share, RATIO, "share")),
-        [(f"{name} {value}" if name else value, *rest) for value, name, *rest in rows],
+        (
+            reader.named_column(table, code, name),
+            column(amount, YUAN),
+            column(count, INT),
+            column(share, RATIO, "share"),
+        ),
+        [(f"{zh} {value}" if zh else value, *rest) for value, zh, *rest in rows],
     )
 
 
@@ -399,14 +410,14 @@ def _collections(reader: Reader, month: str) -> Table:
     return _shares(
         reader, month, "collections", ("实收(按交费渠道)", "Collections by payment channel"),
         "collection_shares", "pay_channel", ("collected", "payment_count", "collected_share"),
-        "collected desc, pay_channel",
+        "collected desc, pay_channel", "pay_channel_name",
     )  # fmt: skip
 
 
 def _aging(reader: Reader, month: str) -> Table:
     return _shares(
         reader, month, "aging", ("欠费账龄", "Arrears aging"), "arrears_aging_shares",
-        "aging_bucket", ("arrears", "accounts", "arrears_share"), "bucket_order",
+        "aging_bucket", ("arrears", "accounts", "arrears_share"), "bucket_order", "aging_name",
     )  # fmt: skip
 
 

@@ -110,6 +110,23 @@ class Reader:
             )
         return Column(key or column, zh, en, kind)
 
+    def named_column(self, table: str, code: str, name: str, key: str | None = None) -> Column:
+        """A column of "name code" cells (杭州 0571) from ``indicators.<table>.<code>``, headed by
+        the label analysts know the name by: that of the dashboards' column ``name`` (city_name),
+        not that of the code column itself (地市编码)."""
+        labels = self.rows(
+            "select distinct label_zh, label_en from indicators.column_labels "
+            "where schema_name = 'presentation' and column_name = ?",
+            [name],
+        )
+        if len(labels) != 1 or None in labels[0]:
+            raise JingfenError(
+                f"The published copy has no single label for presentation.*.{name}; {REPUBLISH}"
+            )
+        zh, en = labels[0]
+        table_column = self.column(table, code, key=key)
+        return Column(table_column.key, zh, en, table_column.kind)
+
     @cached_property
     def _code_names(self) -> dict[tuple[str, str], str]:
         return {

@@ -148,6 +148,15 @@ def test_presentation_columns_carry_both_labels():
     assert column_label("labelled_kpi_city_brand", "city_name") == ("地市", "City")
 
 
+def test_no_two_columns_of_a_dataset_share_a_label():
+    """An analyst picking a dimension tells the code (地市编码 0571) from its name (地市 杭州)."""
+    for path in sorted((bundle.BUNDLE_DIR / "datasets").glob("*/*.yaml")):
+        columns = yaml.safe_load(path.read_text(encoding="utf-8"))["columns"]
+        labels = [column["verbose_name"] for column in columns]
+        assert len(labels) == len(set(labels)), (path.name, labels)
+    assert column_label("labelled_kpi_city_brand", "city_code") == ("地市编码", "City code")
+
+
 def test_warehouse_datasets_are_the_presentation_tables():
     """Superset reads dbt's tables as they are; only the ops tables, which dbt does not build,
     have SQL of their own, and it reads nothing of the warehouse but the code names."""
