@@ -19,22 +19,38 @@ help: ## show this help
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
-# Debian packages: a CJK font for the reports' PDF, Chromium for the dashboards' browser tests.
-SYSTEM_PACKAGES := fonts-wqy-zenhei chromium
+# Debian packages: a CJK font for the reports' PDF, Chromium for the dashboards' browser tests,
+# Java for Spark (the tests build on Spark too).
+JAVA_PACKAGE := openjdk-17-jre-headless
+SYSTEM_PACKAGES := fonts-wqy-zenhei chromium $(JAVA_PACKAGE)
 
-.PHONY: system
-system: ## install the Debian packages (as root; otherwise prints what to install)
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages among $(1) that are missing (as root; otherwise prints them).
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else \
 		echo "Please install these Debian packages: $$missing"; \
 	fi
+endef
+
+.PHONY: system
+system: ## install the Debian packages (as root; otherwise prints what to install)
+	$(call apt_install,$(SYSTEM_PACKAGES))
+
+# Spark (pyspark, dbt-spark: the lock file's optional group spark, and Java) when it is the
+# engine, and for `make test`. Without it the sync is inexact: a `make lint` of an environment set
+# up for Spark leaves Spark installed.
+SPARK := $(if $(filter spark,$(JINGFEN_ENGINE))$(filter test,$(MAKECMDGOALS)),spark)
+
+.PHONY: java
+java:
+	$(call apt_install,$(JAVA_PACKAGE))
 
 .PHONY: setup
-setup: uv ## create the Python environment from uv.lock
-	$(UV) sync --frozen
+setup: uv $(if $(SPARK),java) ## create the Python environment from uv.lock (JINGFEN_ENGINE=spark: with Spark and Java)
+	$(UV) sync --frozen $(if $(SPARK),--extra spark,--inexact)
 
 .PHONY: sample
 sample: setup ## generate the sample province into $JINGFEN_HOME/landing (once)

@@ -8,9 +8,12 @@ seed from it: core/warehouse_sources.py).
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from core.privacy import Personal
 
@@ -18,11 +21,13 @@ from core.privacy import Personal
 class Period(StrEnum):
     DAY = "day"
     MONTH = "month"
+    YEAR = "year"
 
 
 class Kind(StrEnum):
     SNAPSHOT = "snapshot"
     EVENT = "event"
+    PLAN = "plan"  # set by planning, not recorded by BOSS: a yearly plan (TARGET)
 
 
 class FieldType(StrEnum):
@@ -34,6 +39,9 @@ class FieldType(StrEnum):
     CODE = "code"  # one of Field.codes
     MSISDN = "msisdn"  # 11 digits
     SECRET = "secret"  # credential: dropped by the parser, never stored
+    YEAR = "year"  # YYYY, and the year of the delivery's own data date
+    CITY = "city"  # a city_code of the delivery's province (the cities seed), or ALL
+    DECIMAL = "decimal"  # a decimal number of at most 6 places, 0 or more
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,10 @@ class Interface:
 
     @property
     def date_length(self) -> int:
-        return 8 if self.period is Period.DAY else 6
+        return DATE_LENGTHS[self.period]
+
+
+DATE_LENGTHS = {Period.DAY: 8, Period.MONTH: 6, Period.YEAR: 4}  # YYYYMMDD, YYYYMM, YYYY
 
 
 def _text(name: str, label: str = "") -> Field:
@@ -289,14 +300,59 @@ INTERFACES: dict[str, Interface] = {
 }  # fmt: skip
 
 
+# --- plan interfaces ---------------------------------------------------------------------------
+# Delivered by finance and planning, not by BOSS: ingestion takes them like any delivery, the
+# warehouse reads them as sources, but the lake's BOSS checks (GX suites, observability) iterate
+# INTERFACES only.
+
+PROVINCE_CITY = "ALL"  # the city_code of a target set for the whole province
+WHOLE_YEAR = "00"  # the month of a target set for the whole year
+TARGET_MONTHS = (WHOLE_YEAR, *(f"{m:02d}" for m in range(1, 13)))
+# The indicators a target can be set for: the headline indicators whose year to date and year on
+# year indicators.target_progress publishes (docs/indicators.md, "Year to date and targets"),
+# by their English names in the indicator dictionary.
+TARGET_INDICATORS = (
+    "users_on_net", "new_users", "churned_users", "net_adds", "churn_rate", "billed_revenue",
+    "late_fee_revenue", "arpu", "calls", "voice_minutes", "billed_minutes", "mou", "sms_sent",
+    "data_mb", "dou", "collected", "bad_debt", "arrears", "doubtful_debt",
+)  # fmt: skip
+# Finance is published per province only (indicators.finance_monthly): a city target for one of
+# these could never be compared, so it is a bad value (an extension of the contract).
+PROVINCE_ONLY_INDICATORS = ("collected", "bad_debt", "arrears", "doubtful_debt")
+
+PLAN_INTERFACES: dict[str, Interface] = {
+    "TARGET": Interface(
+        "TARGET", "考核目标", "Targets", Period.YEAR, Kind.PLAN,
+        (
+            Field("year", FieldType.YEAR), _code("month", TARGET_MONTHS),
+            Field("city_code", FieldType.CITY), _code("indicator", TARGET_INDICATORS),
+            Field("target_value", FieldType.DECIMAL),
+        ),
+        ("year", "month", "city_code", "indicator"),
+    ),
+}  # fmt: skip
+
+# Every interface a delivery can carry: the BOSS extracts, then the plans.
+ALL_INTERFACES: dict[str, Interface] = {**INTERFACES, **PLAN_INTERFACES}
+
+CITIES_SEED = Path(__file__).resolve().parent.parent / "warehouse" / "seeds" / "cities.csv"
+
+
+@functools.cache
+def province_cities(province: str) -> tuple[str, ...]:
+    """The city codes of a province, as the cities seed (the one list of cities) holds them."""
+    with CITIES_SEED.open(encoding="utf-8", newline="") as seed:
+        return tuple(r["city_code"] for r in csv.DictReader(seed) if r["province_code"] == province)
+
+
 # --- file names --------------------------------------------------------------------------------
 
 DATA_FILE_RE = re.compile(
-    r"^(?P<iface>[A-Z]+)_(?P<province>\d{3})_(?P<data_date>\d{6}|\d{8})_(?P<seq>\d{3})"
+    r"^(?P<iface>[A-Z]+)_(?P<province>\d{3})_(?P<data_date>\d{4}|\d{6}|\d{8})_(?P<seq>\d{3})"
     r"\.AVL(?P<gz>\.gz)?$"
 )
 CHECK_FILE_RE = re.compile(
-    r"^(?P<iface>[A-Z]+)_(?P<province>\d{3})_(?P<data_date>\d{6}|\d{8})_(?P<seq>\d{3})\.CHK$"
+    r"^(?P<iface>[A-Z]+)_(?P<province>\d{3})_(?P<data_date>\d{4}|\d{6}|\d{8})_(?P<seq>\d{3})\.CHK$"
 )
 CHECK_ENCODINGS = ("UTF-8", "GBK")
 CHECK_FIELDS = ("file_name", "byte_size", "record_count", "data_date", "created_at", "encoding")
@@ -320,6 +376,9 @@ LAKE_TYPES: dict[FieldType, str] = {
     FieldType.DATE: "DATE",
     FieldType.MONTH: "VARCHAR",
     FieldType.TIMESTAMP: "TIMESTAMP",
+    FieldType.YEAR: "VARCHAR",
+    FieldType.CITY: "VARCHAR",
+    FieldType.DECIMAL: "DECIMAL(20,6)",
 }
 
 # Columns every lake file carries after the interface's own fields. The leading underscore keeps
@@ -333,7 +392,10 @@ LINEAGE_COLUMNS: dict[str, str] = {
 }
 LINEAGE_DESCRIPTIONS: dict[str, str] = {
     "_province_code": "Province code from the delivery's file name.",
-    "_data_date": "Data date from the delivery's file name: YYYYMMDD (daily) or YYYYMM (monthly).",
+    "_data_date": (
+        "Data date from the delivery's file name: YYYYMMDD (daily), YYYYMM (monthly) or YYYY "
+        "(yearly)."
+    ),
     "_file_name": "The data file as delivered.",
     "_line_no": "1-based line number in the (decompressed) data file.",
     "_loaded_at": "When ingestion wrote this delivery to the lake.",
@@ -341,7 +403,11 @@ LINEAGE_DESCRIPTIONS: dict[str, str] = {
 LOADED_AT_COLUMN = "_loaded_at"
 # dbt's source freshness: days after the newest _loaded_at to warn, and to fail (a monthly
 # interface delivers once a month).
-SOURCE_FRESHNESS_DAYS: dict[Period, tuple[int, int]] = {Period.DAY: (2, 7), Period.MONTH: (35, 62)}
+SOURCE_FRESHNESS_DAYS: dict[Period, tuple[int, int]] = {
+    Period.DAY: (2, 7),
+    Period.MONTH: (35, 62),
+    Period.YEAR: (400, 800),  # a plan is set once a year, revised now and then
+}
 # Where a delivery's lake file lives, relative to the lake root: the one statement of the layout
 # (frames, the dbt sources and the lake_source() macro take their globs from lake_glob).
 LAKE_FILE = "{iface}/province={province}/data_date={data_date}/{stem}.parquet"

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from core.contract import DATA_FILE_RE, INTERFACES
+from core.contract import ALL_INTERFACES, DATA_FILE_RE
 from core.privacy import RAW_LINE_COLUMN, LineLayout, Masker, Personal, column_kind, published_name
 
 # Where each personal field sits in a raw line of each interface (docs/design.md, "Personal data").
@@ -23,7 +23,7 @@ LINE_LAYOUTS = {
         tuple(f.personal for f in iface.fields),
         frozenset(code for f in iface.fields for code in f.codes),
     )
-    for code, iface in INTERFACES.items()
+    for code, iface in ALL_INTERFACES.items()
 }
 
 

@@ -22,6 +22,7 @@ from core.errors import JingfenError
 DEFAULT_HOME = "jingfen-home"
 MAX_THREADS = 256
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+ENGINES = ("duckdb", "spark")  # the warehouse's engine; each is an output of warehouse/profiles.yml
 _SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?([KMGT]I?B)", re.ASCII | re.IGNORECASE)
 
 
@@ -77,6 +78,37 @@ def _share(value: str) -> float:
     return share
 
 
+def _engine(value: str) -> str:
+    engine = value.strip().lower()
+    if engine not in ENGINES:
+        raise _bad(
+            "JINGFEN_ENGINE", value,
+            "give duckdb (embedded, the default) or spark (Apache Spark, local or a cluster)",
+        )  # fmt: skip
+    return engine
+
+
+def _spark_master(value: str) -> str:
+    master = value.strip()
+    if not re.fullmatch(r"local(\[([0-9]+|\*)\])?|spark://[^\s/:]+:[0-9]+", master, re.ASCII):
+        raise _bad(
+            "JINGFEN_SPARK_MASTER", value,
+            "give local[*] (Spark in this process, every core), local[N], or a standalone "
+            "cluster's master as spark://host:port",
+        )  # fmt: skip
+    return master
+
+
+def _spark_memory(value: str) -> str:
+    memory = value.strip().lower()
+    if not re.fullmatch(r"[1-9][0-9]*[kmgt]", memory, re.ASCII):
+        raise _bad(
+            "JINGFEN_SPARK_DRIVER_MEMORY", value,
+            "give the Spark driver's memory as a whole number and k, m, g or t, such as 2g",
+        )  # fmt: skip
+    return memory
+
+
 def _log_level(value: str) -> str:
     level = value.strip().upper()
     if level not in LOG_LEVELS:
@@ -91,8 +123,11 @@ class Settings:
     port does not stop a load."""
 
     home: Path
+    engine: str = "duckdb"
     memory_limit: str = "4GB"
     threads: int = 2
+    spark_master: str = "local[*]"
+    spark_driver_memory: str = "2g"
     reject_threshold: float = 0.05
     dagster_port: str = "3000"
     superset_port: str = "8088"
@@ -117,8 +152,13 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             home=_home(env.get("JINGFEN_HOME", DEFAULT_HOME)),
+            engine=_engine(env.get("JINGFEN_ENGINE", "") or cls.engine),
             memory_limit=_memory_limit(env.get("JINGFEN_MEMORY_LIMIT", cls.memory_limit)),
             threads=_threads(env.get("JINGFEN_THREADS", str(cls.threads))),
+            spark_master=_spark_master(env.get("JINGFEN_SPARK_MASTER", "") or cls.spark_master),
+            spark_driver_memory=_spark_memory(
+                env.get("JINGFEN_SPARK_DRIVER_MEMORY", "") or cls.spark_driver_memory
+            ),
             reject_threshold=_share(env.get("JINGFEN_REJECT_THRESHOLD", str(cls.reject_threshold))),
             dagster_port=env.get("JINGFEN_DAGSTER_PORT", "").strip() or cls.dagster_port,
             superset_port=env.get("JINGFEN_SUPERSET_PORT", "").strip() or cls.superset_port,
@@ -145,10 +185,14 @@ class Settings:
 
     def dbt_environment(self) -> dict[str, str]:
         """What dbt, a program of its own, reads (warehouse/profiles.yml): the same variables,
-        the home made absolute, and dbt's own folders under the home."""
+        the home made absolute, and dbt's own folders under the home. The engine is the
+        profile's target."""
         return {
             "JINGFEN_HOME": str(self.home),
+            "JINGFEN_ENGINE": self.engine,
             "JINGFEN_MEMORY_LIMIT": self.memory_limit,
+            "JINGFEN_SPARK_MASTER": self.spark_master,
+            "JINGFEN_SPARK_DRIVER_MEMORY": self.spark_driver_memory,
             "DBT_TARGET_PATH": str(self.dbt_target),
             "DBT_LOG_PATH": str(self.dbt_logs),
         }
@@ -297,6 +341,39 @@ class Settings:
     @property
     def dbt_logs(self) -> Path:
         return self.home / "dbt" / "logs"
+
+    @property
+    def spark_home(self) -> Path:
+        """Spark's own folders, so that nothing lands in the current folder (metastore_db,
+        derby.log, spark-warehouse)."""
+        return self.home / "spark"
+
+    @property
+    def spark_warehouse(self) -> Path:
+        """The warehouse's tables on Spark (spark.sql.warehouse.dir): Parquet folders that
+        persist between runs, so daily runs are incremental on Spark too."""
+        return self.spark_home / "warehouse"
+
+    @property
+    def spark_metastore(self) -> Path:
+        """The Hive metastore (embedded Derby) naming those tables, and its derby.log."""
+        return self.spark_home / "metastore"
+
+    @property
+    def spark_tmp(self) -> Path:
+        """Spark's shuffle and spill space (spark.local.dir)."""
+        return self.spark_home / "tmp"
+
+    @property
+    def spark_published(self) -> Path:
+        """The published tables copied out of the Spark warehouse (publication/spark.py), which
+        the published copy is built from as from warehouse.duckdb."""
+        return self.spark_home / "published.duckdb"
+
+    @property
+    def spark_export(self) -> Path:
+        """Where Spark writes those tables as Parquet on the way (emptied after the copy)."""
+        return self.spark_tmp / "published"
 
     @property
     def superset_export(self) -> Path:

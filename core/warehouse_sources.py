@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from core.contract import (
-    INTERFACES,
+    ALL_INTERFACES,
     LAKE_FILE,
     LINEAGE_DESCRIPTIONS,
     LOADED_AT_COLUMN,
@@ -41,7 +41,8 @@ version: 2
 sources:
   - name: boss
     description: >-
-      BOSS / CRM extracts as ingestion wrote them to the Parquet lake: one file per delivery at
+      BOSS / CRM extracts and the planning department's plans (TARGET) as ingestion wrote them to
+      the Parquet lake: one file per delivery at
       $JINGFEN_HOME/lake/{layout}, columns = the
       interface's fields (service_password never reaches the lake) plus the lineage columns
       {lineage}. Models read them through
@@ -72,9 +73,16 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_PERIOD_WORDS = {
+    Period.DAY: ("daily", "day"),
+    Period.MONTH: ("monthly", "month"),
+    Period.YEAR: ("yearly", "year"),
+}
+
+
 def _table(interface: Interface) -> str:
     name = interface.code.lower()
-    period = "daily" if interface.period is Period.DAY else "monthly"
+    period = _PERIOD_WORDS[interface.period][0]
     lines = [
         f"      - name: {name}",
         "        description: >-",
@@ -90,7 +98,9 @@ def _table(interface: Interface) -> str:
     ]
     text = "\n".join(lines) + "\n"
     if interface.period is not Period.DAY:
-        text += "          # monthly interface: one delivery a month\n"
+        text += (
+            f"          # {period} interface: one delivery a {_PERIOD_WORDS[interface.period][1]}\n"
+        )
         text += _freshness(interface.period, "          ")
     text += "        columns:\n"
     descriptions = {f.name: f.description for f in interface.stored_fields}
@@ -113,7 +123,7 @@ def sources_yml() -> str:
         loaded_at=LOADED_AT_COLUMN,
         freshness=_freshness(Period.DAY, "      ").rstrip("\n"),
     )
-    return header + "".join(_table(interface) for interface in INTERFACES.values())
+    return header + "".join(_table(interface) for interface in ALL_INTERFACES.values())
 
 
 def interfaces_seed() -> str:
@@ -121,7 +131,7 @@ def interfaces_seed() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["iface", "iface_name_zh", "iface_name_en"])
-    for interface in INTERFACES.values():
+    for interface in ALL_INTERFACES.values():
         writer.writerow([interface.code, interface.label, interface.label_en])
     return out.getvalue()
 

@@ -1,8 +1,9 @@
-"""Every quality check, what it judges and how bad its failure is — and running them.
+"""Every lake check, what it judges and how bad its failure is — and running them.
 
-``LAKE_CHECKS`` and ``WAREHOUSE_CHECKS`` are the catalogue the Dagster wiring turns into asset
-checks (orchestration/quality/checks.py) and data_quality/README.md documents. ``evaluate_lake``
-and ``evaluate_warehouse`` run them and return ``CheckResult``s; nothing here imports Dagster.
+``LAKE_CHECKS`` is the catalogue the Dagster wiring turns into asset checks
+(orchestration/quality/checks.py) and data_quality/README.md documents; ``evaluate_lake`` runs
+them and returns ``CheckResult``s; nothing here imports Dagster. The warehouse's rules are dbt
+tests (warehouse/tests/quality/), read back by ``data_quality.dbt_tests``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from core.contract import INTERFACES, Period
 from core.settings import Settings
-from data_quality import frames, observability, reconciliations, suites, volatility
+from data_quality import frames, observability, suites
 from data_quality.results import BLOCKING, WARNING, CheckResult
 
 # GX validates the newest data dates of each interface per run (older ones were judged by the
@@ -62,52 +63,6 @@ def _lake_specs() -> list[CheckSpec]:
 
 LAKE_CHECKS = _lake_specs()
 
-WAREHOUSE_CHECKS = [
-    *(
-        CheckSpec(
-            "expectations",
-            s.asset,
-            BLOCKING,
-            f"GX suite {s.name}: non-negative counts, ratios in [0, 1], unique keys (blocking); "
-            "plausibility such as ARPU within its band (warning).",
-        )
-        for s in suites.warehouse_suites()
-    ),
-    CheckSpec(
-        "revenue_assurance",
-        "marts/fct_bill_items",
-        WARNING,
-        "Rated CDR fees per user-month equal the BILL usage items (standard_fee_fen).",
-    ),
-    CheckSpec(
-        "day_sums_match_month",
-        "marts/fct_user_months",
-        BLOCKING,
-        "The sum of fct_user_day_usage over a user's month equals fct_user_months.",
-    ),
-    CheckSpec(
-        "published_totals_match_lake",
-        "indicators/kpi_monthly",
-        BLOCKING,
-        "users_on_net, billed_users, billed_revenue, calls, sms_sent per province-month equal a "
-        "direct count from the lake.",
-    ),
-    CheckSpec(
-        "arrears_match_ledger",
-        "marts/fct_account_months",
-        BLOCKING,
-        "Per account: max(0, Σ billed − Σ paid) equals arrears_fen; finance_monthly.arrears is "
-        "their sum.",
-    ),
-    CheckSpec(
-        "volatility",
-        "indicators/kpi_monthly",
-        WARNING,
-        "Key indicators month over month within per-indicator tolerances; names the cities and "
-        "brands that moved most.",
-    ),
-]
-
 
 def _guarded(name: str, asset: str, severity: str, run: Callable[[], CheckResult]) -> CheckResult:
     """A check that cannot be computed fails (with its error), rather than crashing the others."""
@@ -142,8 +97,8 @@ def evaluate_lake(
             window = GX_WINDOW[INTERFACES[code].period]
 
             def run_suite(spec=spec, code=code, window=window) -> CheckResult:
-                frame = frames.lake_frame(masking, code, window)
-                result, ids = suites.validate(context, spec, frame)
+                parts = frames.lake_frames(masking, code, window)
+                result, ids = suites.validate(context, spec, parts)
                 validation_ids.extend(ids)
                 return result
 
@@ -161,55 +116,10 @@ def evaluate_lake(
     return results, suites.build_docs(context, validation_ids)
 
 
-def evaluate_warehouse(settings: Settings) -> tuple[list[CheckResult], Path | None]:
-    """Every check of the marts and indicators (after dbt); the warehouse is open read-only."""
-    results: list[CheckResult] = []
-    validation_ids: list = []
-    context = suites.runtime_context(settings)
-    with frames.lake(settings) as con:
-        reconciliations.attach_warehouse(con, settings)
-        masking = frames.masked(con, settings)
-        try:
-            for spec in suites.warehouse_suites():
-
-                def run_suite(spec=spec) -> CheckResult:
-                    frame = frames.table_frame(masking, spec.table, spec.index_columns)
-                    result, ids = suites.validate(context, spec, frame)
-                    validation_ids.extend(ids)
-                    return result
-
-                results.append(_guarded("expectations", spec.asset, BLOCKING, run_suite))
-            for check in WAREHOUSE_CHECKS:
-                if check.name in reconciliations.RECONCILIATIONS:
-                    fn = reconciliations.RECONCILIATIONS[check.name]
-                    results.append(
-                        _guarded(check.name, check.asset, check.severity, lambda fn=fn: fn(con))
-                    )
-            results.append(
-                _guarded(
-                    "volatility",
-                    "indicators/kpi_monthly",
-                    WARNING,
-                    lambda: volatility.month_over_month(
-                        frames.table_frame(
-                            masking,
-                            "indicators.kpi_monthly",
-                            suites.suite_for("indicators_kpi_monthly").index_columns,
-                        )
-                    ),
-                )
-            )
-        finally:
-            reconciliations.detach_warehouse(con)
-    return results, suites.build_docs(context, validation_ids)
-
-
 __all__ = [
     "BLOCKING",
     "LAKE_CHECKS",
-    "WAREHOUSE_CHECKS",
     "WARNING",
     "CheckSpec",
     "evaluate_lake",
-    "evaluate_warehouse",
 ]

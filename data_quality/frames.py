@@ -1,9 +1,7 @@
-"""Reading what the checks judge: lake Parquet, warehouse tables and the load log, via DuckDB.
+"""Reading what the lake checks judge: lake Parquet and the load log, via DuckDB.
 
-The warehouse file is locked while dbt runs; the checks run after dbt in the same process, so
-``warehouse`` opens it read-only for one block and closes it. Personal columns are masked by the
-select lists that build the published copy (``core.masking``) before any frame reaches GX or a
-result: a frame holds what the published copy would.
+Personal columns are masked by the select lists that build the published copy (``core.masking``)
+before any frame reaches GX or a result: a frame holds what the published copy would.
 """
 
 from __future__ import annotations
@@ -20,8 +18,8 @@ from core.masking import MaskedSelect
 from core.privacy import Masker, installation_secret
 from core.settings import Settings
 
-# GX validates pandas frames, so every frame is bounded: a day of a 1-million-user province is about
-# ten million CDRs, and a week of them did not fit in 24 GiB.
+# GX validates pandas frames, so a large window is validated in parts of this size: a day of a
+# 1-million-user province is about ten million CDRs, and a week of them did not fit in 24 GiB.
 MAX_FRAME_ROWS = 500_000
 
 
@@ -87,31 +85,35 @@ def lake(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def bounded_frame(
+def parts(
     con: duckdb.DuckDBPyConnection,
     select_sql: str,
     key_columns: tuple[str, ...],
     max_rows: int = MAX_FRAME_ROWS,
-) -> pd.DataFrame:
-    """The rows of ``select_sql``, or about ``max_rows`` of them when there are more.
+) -> Iterator[pd.DataFrame]:
+    """Every row of ``select_sql``, in frames of about ``max_rows`` rows.
 
-    A larger result is cut to the rows of one hash bucket of the key: every row of a key is kept
-    or dropped together, so repeated keys are still found, and each run picks the same rows.
-    ``frame.attrs["population"]`` is the number of rows the frame was taken from.
+    A larger result is split by a hash of the key: every row of a key is in the same frame, so a
+    repeated key is found within one frame, and each frame fits in memory. ``frame.attrs`` holds
+    ``population`` (the rows of all frames) and ``part`` (``(i, n)``: this is frame i of n).
     """
     population = con.execute(f"select count(*) from ({select_sql})").fetchone()[0]
-    buckets = -(-population // max_rows)
-    if buckets > 1:
-        key = ", ".join(f'"{column}"' for column in key_columns)
-        select_sql = f"select * from ({select_sql}) where hash({key}) % {buckets} = 0"
-    frame = con.execute(select_sql).df()
-    frame.attrs["population"] = population
-    return frame
+    count = max(1, -(-population // max_rows))
+    key = ", ".join(f'"{column}"' for column in key_columns)
+    for part in range(count):
+        sql = select_sql
+        if count > 1:
+            sql = f"select * from ({select_sql}) where hash({key}) % {count} = {part}"
+        frame = con.execute(sql).df()
+        frame.attrs.update(population=population, part=(part, count))
+        yield frame
 
 
-def lake_frame(masking: MaskedSelect, iface: str, data_dates: int | None = None) -> pd.DataFrame:
+def lake_frames(
+    masking: MaskedSelect, iface: str, data_dates: int | None = None
+) -> Iterator[pd.DataFrame]:
     """The loaded records of one interface (of its newest ``data_dates`` per province), masked,
-    bounded by key (``bounded_frame``)."""
+    in frames split by key (``parts``)."""
     con = masking.con
     name = f"lake_{iface.lower()}"
     columns = [row[0] for row in con.execute(f"describe {name}").fetchall()]
@@ -124,34 +126,4 @@ def lake_frame(masking: MaskedSelect, iface: str, data_dates: int | None = None)
             f"using (_province_code, _data_date)"
         )
     key = ("_province_code", *INTERFACES[iface].primary_key)
-    return bounded_frame(con, f"select {masking.select(columns)} from {name} {recent}", key)
-
-
-@contextmanager
-def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse, read-only, for as short as the block lasts."""
-    con = duckdb.connect(str(settings.warehouse_db), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def table_frame(
-    masking: MaskedSelect, table: str, key_columns: tuple[str, ...], database: str = "wh"
-) -> pd.DataFrame:
-    """One warehouse table (``schema.table`` of the attached ``database``), personal data masked,
-    bounded by ``key_columns`` (``bounded_frame``)."""
-    con = masking.con
-    schema, name = table.split(".")
-    columns = [
-        row[0]
-        for row in con.execute(
-            "select column_name from duckdb_columns() where database_name = ? "
-            "and schema_name = ? and table_name = ? order by column_index",
-            [database, schema, name],
-        ).fetchall()
-    ]
-    return bounded_frame(
-        con, f"select {masking.select(columns)} from {database}.{schema}.{name}", key_columns
-    )
+    return parts(con, f"select {masking.select(columns)} from {name} {recent}", key)

@@ -1,4 +1,8 @@
-"""Great Expectations suites: one per lake interface (from core/contract.py), one per table.
+"""Great Expectations suites: one per lake interface, from core/contract.py.
+
+GX judges the lake's Parquet files (what ingestion wrote), with its Data Docs. Rules about
+warehouse tables are dbt tests (warehouse/tests/quality/, data_quality/dbt_tests.py): they read
+every row on the engine that builds the warehouse.
 
 The suites, their validation definitions and checkpoints live in git as a GX File Data Context
 under ``data_quality/gx``; ``make suites`` (``python -m data_quality.suites``) writes them from the
@@ -20,6 +24,7 @@ import re
 import shutil
 import sys
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,19 +67,12 @@ class SuiteSpec:
     asset: str
     index_columns: tuple[str, ...]
     expectations: list[Any] = field(default_factory=list)
-    table: str = ""  # warehouse schema.table, for warehouse suites
 
 
 def _gxe():
     import great_expectations.expectations as gxe
 
     return gxe
-
-
-def _column(name: str):
-    from great_expectations.expectations.row_conditions import Column
-
-    return Column(name)
 
 
 def _warn() -> dict[str, str]:
@@ -146,153 +144,8 @@ def lake_suite(interface: Interface) -> SuiteSpec:
     )
 
 
-def _non_negative(columns: list[str], severity: str = "critical") -> list[Any]:
-    gxe = _gxe()
-    return [
-        gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, severity=severity) for c in columns
-    ]
-
-
-def _ratio(columns: list[str]) -> list[Any]:
-    gxe = _gxe()
-    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1) for c in columns]
-
-
-# ARPU (yuan per billed user and month) outside this band is implausible for a city × brand cell.
-# Judged on cells with enough billed users: a cell of two 全球通 VIPs legitimately averages more.
-ARPU_BAND = (1, 1000)
-ARPU_MIN_USERS = 100
-KPI_COUNTS = [
-    "users_on_net", "new_users", "churned_users", "precancel_users", "reentry_users",
-    "billed_users", "calls", "voice_minutes", "billed_minutes", "offnet_minutes",
-    "roam_out_minutes", "sms_sent", "data_mb",
-]  # fmt: skip
-
-
-def indicator_suites() -> list[SuiteSpec]:
-    """Indicators: non-negative counts, ratios in [0, 1], ARPU within a plausible band."""
-    gxe = _gxe()
-    kpi_keys = ("stat_month", "province_code", "city_code", "brand")
-    return [
-        SuiteSpec(
-            "indicators_kpi_monthly",
-            "indicators/kpi_monthly",
-            kpi_keys,
-            [
-                *_non_negative(KPI_COUNTS),
-                *_ratio(["churn_rate"]),
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="arpu",
-                    min_value=ARPU_BAND[0],
-                    max_value=ARPU_BAND[1],
-                    row_condition=_column("billed_users") >= ARPU_MIN_USERS,
-                    **_warn(),
-                ),
-                *_non_negative(["billed_revenue", "late_fee_revenue"], "warning"),
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(kpi_keys)),
-            ],
-            table="indicators.kpi_monthly",
-        ),
-        SuiteSpec(
-            "indicators_finance_monthly",
-            "indicators/finance_monthly",
-            ("stat_month", "province_code"),
-            [
-                *_non_negative(["arrears", "doubtful_debt"]),
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="arrears", column_B="doubtful_debt", or_equal=True
-                ),
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=["stat_month", "province_code"]),
-            ],
-            table="indicators.finance_monthly",
-        ),
-        SuiteSpec(
-            "indicators_group_monthly",
-            "indicators/group_monthly",
-            ("stat_month", "province_code", "group_id"),
-            [
-                *_non_negative(["active_members", "member_churn"]),
-                gxe.ExpectColumnValuesToBeInSet(column="group_class", value_set=["A", "B", "C"]),
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="member_penetration", min_value=0, max_value=1, **_warn()
-                ),
-            ],
-            table="indicators.group_monthly",
-        ),
-        SuiteSpec(
-            "indicators_user_value_monthly",
-            "indicators/user_value_monthly",
-            ("stat_month", "province_code", "user_id"),
-            [
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="vip_tier", value_set=["DIAMOND", "GOLD", "SILVER"]
-                ),
-                *_non_negative(["avg_revenue_6m"], "warning"),
-            ],
-            table="indicators.user_value_monthly",
-        ),
-    ]
-
-
-def mart_suites() -> list[SuiteSpec]:
-    """The marts the indicators are summed from: counts and money that cannot be negative."""
-    gxe = _gxe()
-    user_month = ("province_code", "user_id", "stat_month")
-    account_month = ("province_code", "acct_id", "stat_month")
-    return [
-        SuiteSpec(
-            "marts_fct_user_months",
-            "marts/fct_user_months",
-            user_month,
-            [
-                *_non_negative(
-                    [
-                        "calls",
-                        "voice_seconds",
-                        "billed_tenth_minutes",
-                        "offnet_seconds",
-                        "roam_out_seconds",
-                        "sms_sent",
-                        "data_kb",
-                    ]
-                ),
-                gxe.ExpectColumnValuesToBeBetween(column="active_days", min_value=0, max_value=31),
-                *_non_negative(["billed_revenue_fen", "late_fee_fen"], "warning"),
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(user_month)),
-            ],
-            table="marts.fct_user_months",
-        ),
-        SuiteSpec(
-            "marts_fct_account_months",
-            "marts/fct_account_months",
-            account_month,
-            [
-                *_non_negative(
-                    [
-                        "arrears_fen",
-                        "doubtful_debt_fen",
-                        "arrears_0_1_months_fen",
-                        "arrears_1_3_months_fen",
-                        "arrears_3_6_months_fen",
-                        "arrears_6_plus_months_fen",
-                    ]
-                ),
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="arrears_fen", column_B="doubtful_debt_fen", or_equal=True
-                ),
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=list(account_month)),
-            ],
-            table="marts.fct_account_months",
-        ),
-    ]
-
-
-def warehouse_suites() -> list[SuiteSpec]:
-    return [*indicator_suites(), *mart_suites()]
-
-
 def all_suites() -> list[SuiteSpec]:
-    return [lake_suite(i) for i in INTERFACES.values()] + warehouse_suites()
+    return [lake_suite(i) for i in INTERFACES.values()]
 
 
 def suite_for(name: str) -> SuiteSpec:
@@ -389,61 +242,71 @@ def _samples(rows: list[Any] | None) -> list[Any]:
 
 
 def validate(
-    context: FileDataContext, spec: SuiteSpec, frame: pd.DataFrame
+    context: FileDataContext, spec: SuiteSpec, frames: Iterable[pd.DataFrame]
 ) -> tuple[CheckResult, list[Any]]:
-    """Run the suite's checkpoint on ``frame``: one check result and the validation result ids."""
+    """Run the suite's checkpoint on every frame (the parts of one table, ``frames.parts``): one
+    check result over all of them, and the validation result ids."""
     checkpoint = context.checkpoints.get(spec.name)
-    outcome = checkpoint.run(batch_parameters={"dataframe": frame})
-    failed: list[dict[str, Any]] = []
-    evaluated = 0
-    identifiers = []
-    for identifier, run in outcome.run_results.items():
-        identifiers.append(identifier)
-        for er in run.results:
-            evaluated += 1
-            if er.success:
-                continue
-            config = er.expectation_config
-            result = er.result or {}
-            failed.append(
-                {
-                    "expectation": config.type,
-                    "column": config.kwargs.get("column")
+    failed: dict[tuple[str, str], dict[str, Any]] = {}
+    evaluated: set[tuple[str, str]] = set()
+    identifiers: list[Any] = []
+    rows = population = 0
+    for frame in frames:
+        rows += len(frame)
+        population = frame.attrs.get("population", rows)
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        for identifier, run in outcome.run_results.items():
+            identifiers.append(identifier)
+            for er in run.results:
+                config = er.expectation_config
+                column = (
+                    config.kwargs.get("column")
                     or config.kwargs.get("column_list")
-                    or [config.kwargs.get("column_A"), config.kwargs.get("column_B")],
-                    "severity": BLOCKING if _critical(config) else WARNING,
-                    "unexpected_count": result.get("unexpected_count"),
-                    "unexpected_percent": result.get("unexpected_percent"),
-                    "failing_rows": _samples(result.get("unexpected_index_list")),
-                    "error": (er.exception_info or {}).get("exception_message")
-                    if not er.result
-                    else None,
-                }
-            )
-    blocking = any(f["severity"] == BLOCKING for f in failed)
-    names = ", ".join(f"{f['expectation']}({f['column']})" for f in failed[:5]) + (
-        f" and {len(failed) - 5} more" if len(failed) > 5 else ""
-    )
-    population = frame.attrs.get("population", len(frame))
-    rows = f"{len(frame)} rows" + (
-        f" of {population} (a sample by key)" if population > len(frame) else ""
+                    or [config.kwargs.get("column_A"), config.kwargs.get("column_B")]
+                )
+                key = (config.type, str(column))
+                evaluated.add(key)
+                if er.success:
+                    continue
+                result = er.result or {}
+                found = failed.setdefault(
+                    key,
+                    {
+                        "expectation": config.type,
+                        "column": column,
+                        "severity": BLOCKING if _critical(config) else WARNING,
+                        "unexpected_count": 0,
+                        "failing_rows": [],
+                        "error": None,
+                    },
+                )
+                found["unexpected_count"] += result.get("unexpected_count") or 0
+                found["failing_rows"] = _samples(
+                    found["failing_rows"] + (result.get("unexpected_index_list") or [])
+                )
+                if not er.result:
+                    found["error"] = (er.exception_info or {}).get("exception_message")
+    failures = list(failed.values())
+    blocking = any(f["severity"] == BLOCKING for f in failures)
+    names = ", ".join(f"{f['expectation']}({f['column']})" for f in failures[:5]) + (
+        f" and {len(failures) - 5} more" if len(failures) > 5 else ""
     )
     result = CheckResult(
         check_name="expectations",
         asset=spec.asset,
-        severity=BLOCKING if blocking or (not failed and _has_critical(spec)) else WARNING,
-        passed=not failed,
-        observed_value=float(len(failed)),
+        severity=BLOCKING if blocking or (not failures and _has_critical(spec)) else WARNING,
+        passed=not failures,
+        observed_value=float(len(failures)),
         threshold="0 failed expectations",
         details={
             "suite": spec.name,
-            "rows": len(frame),
+            "rows": rows,
             "population": population,
-            "expectations": evaluated,
-            "failed": failed,
+            "expectations": len(evaluated),
+            "failed": failures,
         },
-        summary=f"{evaluated - len(failed)}/{evaluated} expectations met on {rows}"
-        + (f"; failed: {names}" if failed else ""),
+        summary=f"{len(evaluated) - len(failures)}/{len(evaluated)} expectations met on "
+        f"{rows} rows" + (f"; failed: {names}" if failures else ""),
     )
     return result, identifiers
 

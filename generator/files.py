@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from core.contract import INTERFACES, check_file_name, data_file_name
+from core.contract import ALL_INTERFACES, check_file_name, data_file_name
 
 _CSV = pa_csv.WriteOptions(include_header=False, delimiter="|", quoting_style="none")
-_IFACE_ORDER = {code: i for i, code in enumerate(INTERFACES)}
+_IFACE_ORDER = {code: i for i, code in enumerate(ALL_INTERFACES)}
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,11 @@ class Delivery:
 
     @property
     def created_at(self) -> str:
-        """The night after the data date (after the month for monthly files), never the clock."""
-        if len(self.data_date) == 8:
+        """The night after the data date (after the month for monthly files, mid-January of
+        the year for a yearly plan), never the clock."""
+        if len(self.data_date) == 4:
+            created, hour = date(int(self.data_date), 1, 15), 9
+        elif len(self.data_date) == 8:
             day = date(int(self.data_date[:4]), int(self.data_date[4:6]), int(self.data_date[6:]))
             created = day + timedelta(days=1)
             hour = 1

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.contract import INTERFACES
+from core.contract import ALL_INTERFACES
 
 
 def codes(index: np.ndarray, values: Sequence[str], null: np.ndarray | None = None) -> pa.Array:
@@ -34,7 +34,7 @@ def digits(values: np.ndarray, prefix: str = "", null: np.ndarray | None = None)
 
 
 def table(iface: str, columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
-    names = INTERFACES[iface].field_names
+    names = ALL_INTERFACES[iface].field_names
     if tuple(columns) != names:
         raise ValueError(f"{iface} columns {tuple(columns)} differ from the contract {names}")
     return pa.table({k: v if isinstance(v, pa.Array) else ints(v) for k, v in columns.items()})

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from generator import billing, groups, lifecycle, payments, snapshots, usage
+from generator import billing, groups, lifecycle, payments, snapshots, targets, usage
 from generator.geography import province as province_named
 from generator.lateness import LateQueue
 from generator.population import initial_population, yyyymmdd
@@ -55,17 +55,20 @@ def simulate(
     groups.initial_groups(state, stream(seed, code, "groups"), first)
     lifecycle.seed_pending_churn(state, stream(seed, code, "pending churn"), first)
     late = {iface: LateQueue() for iface, _ in USAGE}
+    basis = targets.PlanBasis(state)
 
     for index, month in enumerate(calendar):
         days = month_days(month)
         for day in days:
-            _simulate_day(writer, state, seed, day, last_day, users, late)
-        _close_month(writer, state, seed, index, month, days)
+            _simulate_day(writer, state, seed, day, last_day, users, late, basis)
+        _close_month(writer, state, seed, index, month, days, basis)
         on_net = int((state.users["status"] != CANCEL).sum())
         progress(
             f"province {code} {month:%Y%m}: {on_net} subscribers on net, "
             f"{writer.records:,} records in {writer.files} files so far"
         )
+    for year, plan in targets.plan_tables(basis, stream(seed, code, "TARGET")).items():
+        writer.write("TARGET", code, year, plan)
 
 
 def _simulate_day(
@@ -76,6 +79,7 @@ def _simulate_day(
     last_day: date,
     base_users: int,
     late: dict[str, LateQueue],
+    basis: targets.PlanBasis,
 ) -> None:
     code, when, ordinal = state.code, yyyymmdd(day), day.toordinal()
     data_date = f"{when}"
@@ -85,10 +89,12 @@ def _simulate_day(
         table = late[iface].deliver(table, delays, ordinal)
         files = 2 if iface == "DATA" or table.num_rows > VOICE_SPLIT_RECORDS else 1
         writer.write(iface, code, data_date, table, files=files, gz=iface == "SMS")
+        basis.add_day(iface, table)
     log, topups = lifecycle.run_day(state, stream(seed, code, "EVENT", when), day, base_users)
     writer.write("EVENT", code, data_date, lifecycle.events_table(state, log))
     paid = payments.run_day(state, stream(seed, code, "PAYMENT", when), day, topups)
     writer.write("PAYMENT", code, data_date, paid)
+    basis.add_day("PAYMENT", paid)
 
 
 def _close_month(
@@ -98,6 +104,7 @@ def _close_month(
     index: int,
     month: date,
     days: list[date],
+    basis: targets.PlanBasis,
 ) -> None:
     code, data_date = state.code, f"{month:%Y%m}"
     month_start, month_end = yyyymmdd(days[0]), yyyymmdd(days[-1])
@@ -105,6 +112,7 @@ def _close_month(
     members = snapshots.snapshot_users(state, month_start, month_end)
     bill = billing.bill_month(state, members, int(data_date), month_start, len(days))
     writer.write("BILL", code, data_date, bill, gz=True)
+    basis.close_month(data_date, members, bill, month_start, month_end)
     for iface, table in (
         ("CUST", snapshots.cust(state)),
         ("USER", snapshots.user(state, members)),

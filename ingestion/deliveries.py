@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.contract import (
+    ALL_INTERFACES,
     CHECK_FIELDS,
     CHECK_FILE_RE,
     DATA_FILE_RE,
-    INTERFACES,
     Interface,
     Period,
 )
@@ -97,7 +97,7 @@ class Delivery:
 
     @property
     def interface(self) -> Interface:
-        return INTERFACES[self.iface]
+        return ALL_INTERFACES[self.iface]
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -124,16 +124,24 @@ class Landing:
     unrecognised: list[Unrecognised] = field(default_factory=list)
 
 
+_DATE_UNITS = {
+    Period.DAY: "YYYYMMDD (daily)",
+    Period.MONTH: "YYYYMM (monthly)",
+    Period.YEAR: "YYYY (yearly)",
+}
+_DATE_FORMATS = {8: "%Y%m%d", 6: "%Y%m", 4: "%Y"}
+
+
 def name_problem(iface: str, data_date: str) -> str | None:
     """Why a well-formed name still fits no interface, or None."""
-    interface = INTERFACES.get(iface)
+    interface = ALL_INTERFACES.get(iface)
     if interface is None:
         return f"{iface} is not an interface of the contract"
     if len(data_date) != interface.date_length:
-        unit = "YYYYMMDD (daily)" if interface.period is Period.DAY else "YYYYMM (monthly)"
+        unit = _DATE_UNITS[interface.period]
         return f"{iface} is delivered per {unit}, the name carries {data_date}"
     try:
-        dt.datetime.strptime(data_date, "%Y%m%d" if len(data_date) == 8 else "%Y%m")
+        dt.datetime.strptime(data_date, _DATE_FORMATS[len(data_date)])
     except ValueError:
         return f"{data_date} in the name is not a calendar date"
     return None

@@ -656,7 +656,7 @@ def _stage(
     lineage: parse.Lineage,
 ) -> parse.Parsed:
     """The careful path, for a delivery with any defect: explain every rejected record."""
-    staging = parse.Staging(con, delivery.interface, text.path)
+    staging = parse.Staging(con, delivery.interface, text.path, lineage)
     if staging.record_count != check.record_count:
         raise DeliveryRejected(
             "record count in the check file differs from the data file: "

@@ -21,16 +21,29 @@ from typing import TypeVar
 import duckdb
 import numpy as np
 
-from core.contract import Field, FieldType, Interface, lake_schema
+from core.contract import (
+    PROVINCE_CITY,
+    PROVINCE_ONLY_INDICATORS,
+    Field,
+    FieldType,
+    Interface,
+    lake_schema,
+    province_cities,
+)
 from core.settings import Settings
 
 # Value rules the contract states in prose only (interfaces.md §3); kept here, next to the checks.
 RANGES: dict[tuple[str, str], tuple[int, int]] = {("PAYREL", "share_pct"): (1, 100)}
+# "A negative target is a bad value" (interfaces.md §3, TARGET).
+NON_NEGATIVE: frozenset[tuple[str, str]] = frozenset({("TARGET", "target_value")})
 
 _T = TypeVar("_T", str, bytes)
 _SHOWN_VALUE_CHARS = 40
 _PARQUET_OPTIONS = "FORMAT parquet, USE_TMP_FILE false"
-_CAST_TYPES = (FieldType.INT, FieldType.DATE, FieldType.TIMESTAMP, FieldType.CODE)
+_CAST_TYPES = (
+    FieldType.INT, FieldType.DATE, FieldType.TIMESTAMP, FieldType.CODE, FieldType.DECIMAL,
+)  # fmt: skip
+_DECIMAL = "DECIMAL(20,6)"  # core.contract.LAKE_TYPES of FieldType.DECIMAL
 
 
 @dataclass(frozen=True)
@@ -114,13 +127,68 @@ def _typed(f: Field) -> str:
         return f"CAST(try_strptime({c}, '%Y%m%d') AS DATE)"
     if f.type is FieldType.TIMESTAMP:
         return f"try_strptime({c}, '%Y%m%d%H%M%S')"
+    if f.type is FieldType.DECIMAL:
+        return f"TRY_CAST({c} AS {_DECIMAL})"
     return c
 
 
-def _rule(iface: Interface, f: Field) -> tuple[str, str] | None:
-    """(condition a non-NULL value must meet, reason when it does not) for one field."""
+def _rules(iface: Interface, f: Field, lineage: Lineage) -> list[tuple[str, str]]:
+    """(condition a non-NULL value must meet, reason when it does not) for one field: the
+    rule of its type, then the rules of a plan that depend on the delivery itself."""
+    rule = _rule(iface, f)
+    rules = [rule] if rule else []
     c, t = _col(f.name), f"t_{f.name}"
     shown = _shown(c)
+    if f.type is FieldType.YEAR:
+        rules.append(
+            (
+                f"{c} = {sql_text(lineage.data_date)}",
+                f"'{f.name} ' || {shown} || ' is not the year of the file''s data date "
+                f"{lineage.data_date}'",
+            )
+        )
+    if f.type is FieldType.CITY:
+        cities = [PROVINCE_CITY, *province_cities(lineage.province)]
+        rules.append(
+            (
+                f"{c} IN ({', '.join(sql_text(code) for code in cities)})",
+                f"'unknown city in {f.name}: ' || {shown} || ' (neither a city of province "
+                f"{lineage.province} nor {PROVINCE_CITY})'",
+            )
+        )
+    if f.type is FieldType.DECIMAL and (iface.code, f.name) in NON_NEGATIVE:
+        rules.append(
+            (
+                f"{t} IS NULL OR {t} >= 0",
+                f"'negative value in {f.name} (0 or more expected): ' || {shown}",
+            )
+        )
+    if f.name == "indicator" and iface.code == "TARGET":
+        only = ", ".join(sql_text(code) for code in PROVINCE_ONLY_INDICATORS)
+        rules.append(
+            (
+                f'{c} NOT IN ({only}) OR "city_code" = {sql_text(PROVINCE_CITY)}',
+                f"'{f.name} ' || {shown} || ' is published for the province only: its target "
+                f"takes city_code {PROVINCE_CITY}'",
+            )
+        )
+    return rules
+
+
+def _rule(iface: Interface, f: Field) -> tuple[str, str] | None:
+    """(condition a non-NULL value must meet, reason when it does not) for one field's type."""
+    c, t = _col(f.name), f"t_{f.name}"
+    shown = _shown(c)
+    if f.type is FieldType.YEAR:
+        return (
+            f"regexp_full_match({c}, '[0-9]{{4}}')",
+            f"'unparsable value in {f.name} (year YYYY expected): ' || {shown}",
+        )
+    if f.type is FieldType.DECIMAL:
+        return (
+            f"regexp_full_match({c}, '-?[0-9]{{1,14}}([.][0-9]{{1,6}})?') AND {t} IS NOT NULL",
+            f"'unparsable value in {f.name} (decimal of at most 6 places expected): ' || {shown}",
+        )
     if f.type is FieldType.INT:
         low_high = RANGES.get((iface.code, f.name))
         ok = f"regexp_full_match({c}, '-?[0-9]+') AND {t} IS NOT NULL"
@@ -156,16 +224,15 @@ def _rule(iface: Interface, f: Field) -> tuple[str, str] | None:
     return None
 
 
-def _checks(iface: Interface, canonical: bool = False) -> list[tuple[str, str]]:
+def _checks(iface: Interface, lineage: Lineage, canonical: bool = False) -> list[tuple[str, str]]:
     """(condition, reason) per check; ``canonical``: the stricter conditions of the one pass."""
     checks = [
         (f"{_col(name)} IS NOT NULL", sql_text(f"NULL primary key field {name}"))
         for name in iface.primary_key
     ]
     for f in iface.stored_fields:
-        rule = _rule(iface, f)
-        if rule is not None:
-            cond = (_canonical(iface, f) if canonical else None) or rule[0]
+        for i, rule in enumerate(_rules(iface, f, lineage)):
+            cond = (_canonical(iface, f) if canonical and i == 0 else None) or rule[0]
             checks.append((f"({_col(f.name)} IS NULL OR ({cond}))", rule[1]))
     return checks
 
@@ -204,14 +271,14 @@ def csv_source(iface: Interface, path: Path, skip: int = 0) -> str:
     )
 
 
-def staging_sql(iface: Interface, path: Path) -> str:
+def staging_sql(iface: Interface, path: Path, lineage: Lineage) -> str:
     """The one pass: typed columns plus, for failing rows only, the reason and the raw line."""
     cast = [f for f in iface.stored_fields if f.type in _CAST_TYPES]
     casts = [f"{_typed(f)} AS t_{f.name}" for f in cast]
     typed = [
         f"t_{f.name} AS {_col(f.name)}" if f in cast else _col(f.name) for f in iface.stored_fields
     ]
-    checks = _checks(iface)
+    checks = _checks(iface, lineage)
     ok = " AND ".join(cond for cond, _ in checks)
     reason = "concat_ws('; ', " + ", ".join(
         f"CASE WHEN NOT ({cond}) THEN {why} END" for cond, why in checks
@@ -356,9 +423,11 @@ def fetch_lines(path: Path, wanted: Iterable[int]) -> dict[int, str]:
 class Staging:
     """One delivery staged in a DuckDB connection, with its rejects and line numbering."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, iface: Interface, path: Path) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, iface: Interface, path: Path, lineage: Lineage
+    ) -> None:
         self.con, self.iface, self.path = con, iface, path
-        con.execute(staging_sql(iface, path))
+        con.execute(staging_sql(iface, path, lineage))
         self._staged, self._failing = con.execute(
             "SELECT count(*), count(_reason) FROM staged"
         ).fetchone()
@@ -563,7 +632,7 @@ def write_if_clean(
     rows read twice repeat their keys. Any defect sends the delivery through ``Staging``, which
     explains every rejection.
     """
-    checks = " AND ".join(cond for cond, _ in _checks(iface, canonical=True))
+    checks = " AND ".join(cond for cond, _ in _checks(iface, lineage, canonical=True))
     cast = [f for f in iface.stored_fields if f.type in _CAST_TYPES]
     casts = ", ".join(f"{_typed(f)} AS t_{f.name}" for f in cast) or "NULL AS _none"
     typed = ", ".join(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from core.errors import JingfenError, is_interruption
 from core.months import is_month
@@ -109,6 +110,41 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_targets_template(args: argparse.Namespace, settings: Settings) -> int:
+    from planning import template
+    from planning.layout import provinces
+
+    chosen = [args.province] if args.province else list(provinces())
+    default = f"targets_{args.year}" + (f"_{args.province}" if args.province else "") + ".xlsx"
+    path = template(Path(args.output or default), args.year, chosen)
+    print(f"wrote {path}: fill in the targets, then run 'jingfen targets import {path}'")
+    return 0
+
+
+def cmd_targets_import(args: argparse.Namespace, settings: Settings) -> int:
+    from planning import import_workbook
+
+    for path in import_workbook(Path(args.workbook), settings.landing):
+        print(f"landed {path.name} in {settings.landing}: 'jingfen run' ingests it")
+    return 0
+
+
+def _year(text: str) -> int:
+    if len(text) != 4 or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year written YYYY")
+    return int(text)
+
+
+def _province(text: str) -> str:
+    from planning.layout import provinces
+
+    if text not in provinces():
+        raise argparse.ArgumentTypeError(
+            f"unknown province {text!r}: one of {', '.join(provinces())}"
+        )
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jingfen",
@@ -156,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--month", type=_month, required=True)
     report.add_argument("--email", help="comma-separated recipients")
     report.set_defaults(func=cmd_report)
+
+    targets = sub.add_parser("targets", help="the yearly plan (考核目标) as an Excel workbook")
+    targets_sub = targets.add_subparsers(dest="targets_command", required=True, metavar="ACTION")
+    blank = targets_sub.add_parser("template", help="write the empty plan workbook of a year")
+    blank.add_argument("--year", type=_year, required=True)
+    blank.add_argument("--province", type=_province, help="one province (default: every one)")
+    blank.add_argument("--output", help="the .xlsx to write (default: targets_<year>.xlsx)")
+    blank.set_defaults(func=cmd_targets_template)
+    filled = targets_sub.add_parser("import", help="check a filled-in workbook, land it")
+    filled.add_argument("workbook")
+    filled.set_defaults(func=cmd_targets_import)
     return parser
 
 

@@ -4,7 +4,7 @@ from dagster import Definitions
 
 from orchestration.alerts import alert_on_run_failure
 from orchestration.ingestion.assets import lake_assets
-from orchestration.ingestion.jobs import ingest_daily_job, ingest_monthly_job
+from orchestration.ingestion.jobs import INGEST_JOBS
 from orchestration.ingestion.sensors import landing_sensor
 from orchestration.publication.assets import published_copy
 from orchestration.quality import quality_checks
@@ -19,7 +19,7 @@ from orchestration.warehouse.sensors import build_after_ingestion
 defs = Definitions(
     assets=[*lake_assets, warehouse_models, published_copy, *report_assets],
     asset_checks=[*quality_checks],
-    jobs=[ingest_daily_job, ingest_monthly_job, build_and_publish_job, *report_jobs],
+    jobs=[*INGEST_JOBS.values(), build_and_publish_job, *report_jobs],
     schedules=[daily_build, month_close, *report_schedules],
     sensors=[landing_sensor, build_after_ingestion, alert_on_run_failure],
     resources={"home": JingfenHome(), "dbt": dbt},

@@ -23,6 +23,8 @@ from dagster import (
 from core.settings import Settings
 
 FAILURE_KIND = "jingfen/failure"
+# The metadata key under which dagster-dbt reports a dbt test's failing rows.
+DBT_FAILED_ROWS = "dagster_dbt/failed_row_count"
 RESOURCE = "resource"
 TRANSIENT_RETRIES = 2
 TRANSIENT_WAIT_SECONDS = 10
@@ -131,7 +133,10 @@ def failure_reason(instance: DagsterInstance, run_id: str, settings: Settings) -
             if oom:
                 memory.append((f"the check {name}", oom))
             else:
-                checks.append(name)
+                # dagster-dbt counts a dbt test's failing rows: the size of the problem, in a word
+                rows = evaluation.metadata.get(DBT_FAILED_ROWS)
+                count = getattr(rows, "value", rows)
+                checks.append(name if count is None else f"{name} ({count} failing rows)")
         elif event.message:
             run.append(_first_line(event.message))
     # A resource failure explains the checks it broke (a dbt test that ran out of memory reads

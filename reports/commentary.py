@@ -10,11 +10,28 @@ from decimal import Decimal
 
 from core.months import month_label
 from reports.formats import fmt, fmt_signed
-from reports.tables import INT, POINTS, YUAN, FlashFigures, MonthFigures
+from reports.tables import INT, NO_TARGET, POINTS, RATIO, YUAN, FlashFigures, MonthFigures
 
 
 def _change_phrase(rate: Decimal | None, label: str) -> str:
     return f"{label}{fmt(rate, 'change')}" if rate is not None else f"{label}无可比数据"
+
+
+BEHIND_NAMED = 2  # the indicators furthest behind plan that the highlights name
+
+
+def _behind_plan(figures: MonthFigures) -> str:
+    """The indicators furthest behind plan (lowest 进度差), or that no target was delivered."""
+    planned = [i for i in figures.indicators if i.plan and i.plan.progress_gap is not None]
+    if not planned:
+        return f"本年考核: {NO_TARGET}."
+    behind = sorted(planned, key=lambda i: (i.plan.progress_gap, i.code))[:BEHIND_NAMED]
+    named = "; ".join(
+        f"{i.name_zh}完成{fmt(i.plan.completion_year, RATIO)}"
+        f"(时间进度{fmt(i.plan.time_progress, RATIO)}, 进度差{fmt(i.plan.progress_gap, POINTS)})"
+        for i in behind
+    )
+    return f"落后计划最多的指标: {named}."
 
 
 def month_commentary(figures: MonthFigures) -> list[str]:
@@ -79,6 +96,8 @@ def month_commentary(figures: MonthFigures) -> list[str]:
         f"实收{fmt(collected.value, YUAN)}元, 月末欠费{fmt(arrears.value, YUAN)}元"
         f"({_change_phrase(arrears.mom_rate, '环比')}), 其中账龄3个月以上{fmt(old, YUAN)}元."
     )
+
+    sentences.append(_behind_plan(figures))
 
     if figures.growth_without_revenue:
         sentences.append("注意: 本月用户增长而收入未增长(增量不增收).")

@@ -21,12 +21,15 @@ from reports.tables import (
     CHANGE,
     DEC2,
     INT,
+    POINTS,
     RATIO,
+    TEXT,
     YUAN,
     Column,
     Indicator,
     MonthFigures,
     Movement,
+    Plan,
     Table,
 )
 
@@ -62,6 +65,12 @@ INDICATOR_COLUMNS = (
     ("previous_month", "kpi_changes", "previous_month_value"),
     ("last_year", "kpi_changes", "last_year_value"),
 )
+# The plan columns of page one, as indicators.target_progress publishes them, with their kind
+# (None: the indicator's own). The province report has no rank: ranks are of cities.
+PLAN_COLUMNS = (
+    ("target_year", None), ("actual_ytd", None), ("completion_year", RATIO),
+    ("time_progress", RATIO), ("progress_gap", POINTS),
+)  # fmt: skip
 # How finance_changes names a figure's comparisons, in the order of an Indicator.
 FINANCE_COMPARISONS = ("previous_month", "last_year", "mom_change", "mom_rate", "yoy_change",
                        "yoy_rate")  # fmt: skip
@@ -124,6 +133,7 @@ def _indicators(reader: Reader, month: str) -> list[Indicator]:
     kpi_row = kpi_rows[0] if kpi_rows else [None] * len(kpi_codes)
     kpi_values = dict(zip(kpi_codes, kpi_row, strict=True))
     finance = _finance_changes(reader, [month]).get(month, {})
+    plans = _plans(reader, month)
     result = []
     for code, kind, source in KEY_INDICATORS:
         zh, en = names.get(code, (code, code))
@@ -134,8 +144,22 @@ def _indicators(reader: Reader, month: str) -> list[Indicator]:
         else:
             value = finance.get(code)
             comparisons = tuple(finance.get(f"{code}_{c}") for c in FINANCE_COMPARISONS)
-        result.append(Indicator(code, zh, en, kind, value, *comparisons))
+        result.append(Indicator(code, zh, en, kind, value, *comparisons, plans.get(code)))
     return result
+
+
+def _plans(reader: Reader, month: str) -> dict[str, Plan]:
+    """The province's own row of target_progress per indicator (plans are per province: the
+    level of every province has none)."""
+    if reader.level != "province":
+        return {}
+    columns = ", ".join(name for name, _ in PLAN_COLUMNS)
+    rows = reader.rows(
+        f"select indicator, {columns} from indicators.target_progress where stat_month = ? "
+        "and city_code = 'ALL' and " + reader.province_filter,
+        [month, *reader.scope_params],
+    )
+    return {row[0]: Plan(*row[1:]) for row in rows}
 
 
 def _trend(reader: Reader, month: str) -> Table:
@@ -545,6 +569,10 @@ def load_month(settings: Settings, month: str, province: str | None = None) -> M
             indicator_columns={
                 key: reader.column(table, column, key=key)
                 for key, table, column in INDICATOR_COLUMNS
+            },
+            plan_columns={
+                name: reader.column("target_progress", name, kind or TEXT)
+                for name, kind in PLAN_COLUMNS
             },
         )
         for table in (

@@ -26,7 +26,7 @@ from core.months import month_label
 from reports import charts
 from reports.fonts import register_pdf_font
 from reports.formats import DASH, fmt
-from reports.tables import TEXT, FlashFigures, Indicator, MonthFigures, Table
+from reports.tables import NO_TARGET, TEXT, FlashFigures, Indicator, MonthFigures, Table
 
 PAGE_WIDTH = A4[0] - 30 * mm
 HEADER_BG = colors.HexColor("#1F4E79")
@@ -188,6 +188,33 @@ def _kpi_table(figures: MonthFigures, styles: _Styles) -> PdfTable:
     return table
 
 
+def _plan_table(figures: MonthFigures, styles: _Styles) -> PdfTable | Paragraph:
+    """Each headline indicator against the year's plan; 未下达目标 where none was delivered."""
+    planned = [i for i in figures.indicators if i.plan is not None]
+    if not planned:
+        return Paragraph(_escape(f"{NO_TARGET} (no targets for this scope)"), styles.cell)
+    columns = figures.plan_columns
+    header = [Paragraph("指标<br/>Indicator", styles.head)] + [
+        Paragraph(f"{c.zh}<br/>{_escape(c.en)}", styles.head_right) for c in columns.values()
+    ]
+    rows = [header]
+    for indicator in planned:
+        plan = indicator.plan
+        cells = [Paragraph(f"{indicator.name_zh} {_escape(indicator.name_en)}", styles.cell)]
+        for name, column in columns.items():
+            value = getattr(plan, name)
+            if plan.target_year is None and name != "actual_ytd" and name != "time_progress":
+                text = NO_TARGET
+            else:
+                text = fmt(value, indicator.kind if column.kind == TEXT else column.kind)
+            cells.append(Paragraph(_escape(text), styles.cell_right))
+        rows.append(cells)
+    widths = [52 * mm, 30 * mm, 30 * mm, 22 * mm, 22 * mm, 24 * mm]
+    table = PdfTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(_table_style(len(rows), range(1, 6)))
+    return table
+
+
 def _footer(label: str):
     def draw(canvas, doc) -> None:
         canvas.saveState()
@@ -232,6 +259,8 @@ def month_pdf(figures: MonthFigures) -> bytes:
         Spacer(1, 3 * mm),
         Paragraph("关键指标 Key indicators", styles.heading),
         _kpi_table(figures, styles),
+        Paragraph("考核完成 Against the year's plan", styles.heading),
+        _plan_table(figures, styles),
         Paragraph("要点 Highlights", styles.heading),
     ]
     story += [Paragraph(_escape(s), styles.bullet, bulletText=BULLET) for s in figures.commentary]

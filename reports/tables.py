@@ -49,6 +49,20 @@ class Table:
         return [row[index] for row in self.rows]
 
 
+NO_TARGET = "未下达目标"  # a headline indicator without a delivered target: never 0%
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A headline indicator against the year's plan (indicators.target_progress)."""
+
+    target_year: Decimal | None  # None: no whole-year target was delivered
+    actual_ytd: Decimal | None
+    completion_year: Decimal | None
+    time_progress: Decimal
+    progress_gap: Decimal | None
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A key indicator of the month and its comparisons (None: nothing to compare with)."""
@@ -64,6 +78,7 @@ class Indicator:
     mom_rate: Decimal | None
     yoy_change: Decimal | None
     yoy_rate: Decimal | None
+    plan: Plan | None  # None where target_progress has no row (the level of every province)
 
     @property
     def compares_in_points(self) -> bool:
@@ -92,6 +107,8 @@ class MonthFigures:
     # The key-indicator table's headers, by key: indicator_code, name_zh, name_en, value, mom,
     # yoy, previous_month, last_year.
     indicator_columns: dict[str, Column] = field(default_factory=dict)
+    # The plan table's headers, by target_progress column: target_year, actual_ytd, ...
+    plan_columns: dict[str, Column] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     movements: list[Movement] = field(default_factory=list)
     growth_without_revenue: bool | None = None

@@ -16,7 +16,7 @@ from dagster import (
     asset,
 )
 
-from core.contract import INTERFACES, Interface
+from core.contract import ALL_INTERFACES, Interface
 from core.errors import JingfenError
 from ingestion.ops_store import LoadLogBusy
 from orchestration.ingestion.partitions import partitions_of
@@ -113,4 +113,4 @@ def _ingest_partitions(
     )
 
 
-lake_assets = [_lake_asset(interface) for interface in INTERFACES.values()]
+lake_assets = [_lake_asset(interface) for interface in ALL_INTERFACES.values()]

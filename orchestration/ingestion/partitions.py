@@ -7,13 +7,14 @@ no system delivered.
 
 from dagster import DynamicPartitionsDefinition
 
-from core.contract import INTERFACES, Period
+from core.contract import ALL_INTERFACES, Period
 
 data_dates = DynamicPartitionsDefinition(name="data_date")  # YYYYMMDD, daily interfaces
 data_months = DynamicPartitionsDefinition(name="data_month")  # YYYYMM, monthly interfaces
+data_years = DynamicPartitionsDefinition(name="data_year")  # YYYY, yearly plans (TARGET)
 
-PARTITIONS_BY_PERIOD = {Period.DAY: data_dates, Period.MONTH: data_months}
+PARTITIONS_BY_PERIOD = {Period.DAY: data_dates, Period.MONTH: data_months, Period.YEAR: data_years}
 
 
 def partitions_of(iface: str) -> DynamicPartitionsDefinition:
-    return PARTITIONS_BY_PERIOD[INTERFACES[iface].period]
+    return PARTITIONS_BY_PERIOD[ALL_INTERFACES[iface].period]

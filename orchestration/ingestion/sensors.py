@@ -11,8 +11,8 @@ from dagster import (
     sensor,
 )
 
-from core.contract import INTERFACES, Period
-from orchestration.ingestion.jobs import INGEST_JOBS, ingest_daily_job, ingest_monthly_job
+from core.contract import ALL_INTERFACES, Period
+from orchestration.ingestion.jobs import INGEST_JOBS
 from orchestration.ingestion.partitions import PARTITIONS_BY_PERIOD
 from orchestration.resources import JingfenHome
 
@@ -29,7 +29,7 @@ def ready_partitions(home: JingfenHome) -> dict[Period, dict[str, str]]:
     for delivery in list_ready_deliveries(home.settings):
         for path in delivery.paths:
             stat = path.stat()
-            files[(INTERFACES[delivery.iface].period, delivery.data_date)].append(
+            files[(ALL_INTERFACES[delivery.iface].period, delivery.data_date)].append(
                 f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
             )
     ready: dict[Period, dict[str, str]] = defaultdict(dict)
@@ -39,7 +39,7 @@ def ready_partitions(home: JingfenHome) -> dict[Period, dict[str, str]]:
 
 
 @sensor(
-    jobs=[ingest_daily_job, ingest_monthly_job],
+    jobs=list(INGEST_JOBS.values()),
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
     description="Every minute: register the data dates of ready deliveries in landing/ and "

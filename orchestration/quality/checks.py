@@ -1,16 +1,16 @@
-"""Quality checks as Dagster asset checks: thin wiring around data_quality.checks.
+"""The lake's quality checks as Dagster asset checks: thin wiring around data_quality.checks.
 
-Two multi-asset checks, each one step:
+``lake_quality`` (one multi-asset check, one step) holds every check of the lake/<iface> assets
+(GX suite, freshness, volume, schema, sequences, snapshot months, rejections, unknown users). It
+is selected into build_and_publish, where it runs once everything is ingested and before dbt, and
+its blocking failures keep the published copy (downstream of every lake asset) from being
+rebuilt. The ingest jobs leave it out (``.without_checks()`` in orchestration/ingestion/jobs.py):
+a daily ingest runs before the month's USER snapshot is in. Run in any other job (from the UI),
+its verdicts are reported as warnings.
 
-- ``lake_quality``: every check of the lake/<iface> assets (GX suite, freshness, volume, schema,
-  sequences, snapshot months, rejections, unknown users). It is selected into build_and_publish,
-  where it runs once everything is ingested and before dbt, and its blocking failures keep the
-  published copy (downstream of every lake asset) from being rebuilt. The ingest jobs leave it
-  out (``.without_checks()`` in orchestration/ingestion/jobs.py): a daily ingest runs before the
-  month's USER snapshot is in. Run in any other job (from the UI), its verdicts are reported as
-  warnings only.
-- ``warehouse_quality``: GX suites on the indicators, the reconciliations and volatility, after
-  dbt (it depends on every asset it judges), before published/serving.
+The warehouse's rules and reconciliations are dbt tests, which dagster-dbt makes asset checks of
+their models (blocking when their severity is error); ``orchestration/warehouse/assets.py``
+stores their outcomes (``data_quality.dbt_tests``) after each build.
 
 Every result also goes to ``$JINGFEN_HOME/quality.duckdb`` (quality_results) and links the GX
 Data Docs under ``$JINGFEN_HOME/quality/docs``.
@@ -32,21 +32,15 @@ from dagster import (
 )
 
 from core.settings import Settings
-from data_quality.checks import (
-    LAKE_CHECKS,
-    WAREHOUSE_CHECKS,
-    CheckSpec,
-    evaluate_lake,
-    evaluate_warehouse,
-)
+from data_quality.checks import LAKE_CHECKS, CheckSpec, evaluate_lake
 from data_quality.results import BLOCKING, CheckResult, store
 from orchestration.failures import infrastructure_retries
 from orchestration.resources import JingfenHome
 
 GATE_JOB = "build_and_publish"
 MAX_DETAILS_CHARS = 8000
-# The checks write quality.duckdb, which the publication reads, and read warehouse.duckdb, which
-# dbt writes: they take the warehouse's one writer slot.
+# The checks write quality.duckdb, which the publication reads: they take the warehouse's one
+# writer slot.
 QUALITY_POOL = "warehouse_writer"
 
 
@@ -54,13 +48,12 @@ def _key(asset: str) -> AssetKey:
     return AssetKey(asset.split("/"))
 
 
-def _spec(check: CheckSpec, deps: list[AssetKey] | None = None) -> AssetCheckSpec:
+def _spec(check: CheckSpec) -> AssetCheckSpec:
     return AssetCheckSpec(
         check.name,
         asset=_key(check.asset),
         description=f"[{check.severity}] {check.description}",
         blocking=check.severity == BLOCKING,
-        additional_deps=deps,
     )
 
 
@@ -128,25 +121,5 @@ def lake_quality(
     yield from _emit(context, home, results, docs)
 
 
-_WAREHOUSE_KEYS = sorted({_key(c.asset) for c in WAREHOUSE_CHECKS})
-
-
-@multi_asset_check(
-    specs=[
-        _spec(c, deps=[k for k in _WAREHOUSE_KEYS if k != _key(c.asset)]) for c in WAREHOUSE_CHECKS
-    ],
-    name="warehouse_quality",
-    can_subset=True,
-    pool=QUALITY_POOL,
-    description="Quality of marts and indicators: GX suites, reconciliations, volatility.",
-)
-def warehouse_quality(
-    context: AssetCheckExecutionContext, home: JingfenHome
-) -> Iterator[AssetCheckResult]:
-    with infrastructure_retries("the warehouse quality checks", home.settings):
-        results, docs = evaluate_warehouse(home.settings)
-    yield from _emit(context, home, results, docs)
-
-
-quality_checks = [lake_quality, warehouse_quality]
+quality_checks = [lake_quality]
 lake_check_keys = [AssetCheckKey(_key(c.asset), c.name) for c in LAKE_CHECKS]

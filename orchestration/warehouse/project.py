@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from core.engine import require_engine
 from core.settings import Settings
 
 WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
@@ -16,7 +17,10 @@ SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 
 def dbt_environment(settings: Settings) -> None:
     """Export what dbt reads (Settings.dbt_environment) to this process's environment: dbt is a
-    child process of dagster-dbt, which hands it this environment and takes no other."""
+    child process of dagster-dbt, which hands it this environment and takes no other. The first
+    use of the engine (`jingfen run`, the definitions' parse), so it is checked here: one
+    sentence naming the setup command when Spark lacks Java or its packages."""
+    require_engine(settings)
     os.environ.update(settings.dbt_environment())
     # dagster-dbt starts `dbt` from PATH: make it this environment's even when not activated.
     venv_bin = str(Path(sys.executable).parent)

@@ -8,13 +8,13 @@ from dagster import (
     run_status_sensor,
 )
 
-from orchestration.ingestion.jobs import ingest_daily_job, ingest_monthly_job
+from orchestration.ingestion.jobs import INGEST_JOBS
 from orchestration.warehouse.jobs import build_and_publish_job
 
 
 @run_status_sensor(
     run_status=DagsterRunStatus.SUCCESS,
-    monitored_jobs=[ingest_daily_job, ingest_monthly_job],
+    monitored_jobs=list(INGEST_JOBS.values()),
     request_job=build_and_publish_job,
     default_status=DefaultSensorStatus.RUNNING,
     description="After each successful ingestion run, build and publish.",

@@ -45,7 +45,10 @@ def test_env_example_defaults_are_the_settings_defaults(tmp_path, monkeypatch):
 # Each variable .env.example lists, a value other than its default, and the setting it gives.
 GIVEN = {
     "JINGFEN_HOME": ("/srv/jf", "home", Path("/srv/jf")),
+    "JINGFEN_ENGINE": (" Spark ", "engine", "spark"),
     "JINGFEN_MEMORY_LIMIT": ("512mb", "memory_limit", "512MB"),
+    "JINGFEN_SPARK_MASTER": (" spark://10.0.0.5:7077 ", "spark_master", "spark://10.0.0.5:7077"),
+    "JINGFEN_SPARK_DRIVER_MEMORY": ("8G", "spark_driver_memory", "8g"),
     "JINGFEN_THREADS": (" 8 ", "threads", 8),
     "JINGFEN_REJECT_THRESHOLD": ("0.2", "reject_threshold", 0.2),
     "JINGFEN_DAGSTER_PORT": (" 3100 ", "dagster_port", "3100"),
@@ -92,6 +95,35 @@ def test_secrets_stay_out_of_repr_and_a_bad_value_names_its_variable():
         Settings.from_env({"JINGFEN_SUPERSET_LOG_LEVEL": "loud"})
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "sentence"),
+    [
+        ("JINGFEN_ENGINE", "postgres",
+         "JINGFEN_ENGINE is 'postgres': give duckdb (embedded, the default) or spark (Apache "
+         "Spark, local or a cluster)"),
+        ("JINGFEN_SPARK_MASTER", "yarn",
+         "JINGFEN_SPARK_MASTER is 'yarn': give local[*] (Spark in this process, every core), "
+         "local[N], or a standalone cluster's master as spark://host:port"),
+        ("JINGFEN_SPARK_MASTER", "spark://host",
+         "JINGFEN_SPARK_MASTER is 'spark://host': give local[*] (Spark in this process, every "
+         "core), local[N], or a standalone cluster's master as spark://host:port"),
+        ("JINGFEN_SPARK_DRIVER_MEMORY", "2GB",
+         "JINGFEN_SPARK_DRIVER_MEMORY is '2GB': give the Spark driver's memory as a whole number "
+         "and k, m, g or t, such as 2g"),
+    ],
+)  # fmt: skip
+def test_a_wrong_engine_setting_is_a_wrong_argument(variable, value, sentence):
+    with pytest.raises(SettingError) as raised:
+        Settings.from_env({variable: value})
+    assert raised.value.exit_code == 2
+    assert str(raised.value) == sentence
+
+
+def test_engine_settings_accept_every_master_form():
+    for master in ("local", "local[4]", "local[*]", "spark://127.0.0.1:7077"):
+        assert Settings.from_env({"JINGFEN_SPARK_MASTER": master}).spark_master == master
+
+
 def test_paths_under_the_home():
     """Every path Settings names, found in the class itself: a new one must be added here."""
     settings = Settings(home=Path("/srv/jf"))
@@ -128,6 +160,12 @@ def test_paths_under_the_home():
         "dbt_run_results": Path("/srv/jf/dbt/target/run_results.json"),
         "dbt_logs": Path("/srv/jf/dbt/logs"),
         "superset_export": Path("/srv/jf/superset/export"),
+        "spark_home": Path("/srv/jf/spark"),
+        "spark_warehouse": Path("/srv/jf/spark/warehouse"),
+        "spark_metastore": Path("/srv/jf/spark/metastore"),
+        "spark_tmp": Path("/srv/jf/spark/tmp"),
+        "spark_published": Path("/srv/jf/spark/published.duckdb"),
+        "spark_export": Path("/srv/jf/spark/tmp/published"),
     }
 
 
@@ -248,16 +286,50 @@ def test_the_scan_leaves_alone_what_is_not_a_leak():
     assert leaks(source, _home_names(), HOME_ATTRIBUTES) == []
 
 
+def _rendered_profile(settings: Settings) -> dict:
+    """warehouse/profiles.yml with dbt's env_var() calls given the settings' dbt environment."""
+    environment = settings.dbt_environment()
+    profile_text = (REPO / "warehouse" / "profiles.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(ENV_VAR_CALL.sub(lambda call: environment[call[1]], profile_text))
+
+
 def test_dbt_profile_reads_the_settings_variables_and_finds_the_same_paths():
     settings = Settings.from_env({"JINGFEN_HOME": "/srv/jf", "JINGFEN_MEMORY_LIMIT": "3GB"})
-    environment = settings.dbt_environment()
     profile_text = (REPO / "warehouse" / "profiles.yml").read_text(encoding="utf-8")
     defaults = dict(ENV_VAR_CALL.findall(profile_text))
     # the profile's defaults are the settings' own
-    assert defaults == {"JINGFEN_HOME": "jingfen-home", "JINGFEN_MEMORY_LIMIT": "4GB"}
-    rendered = ENV_VAR_CALL.sub(lambda call: environment[call[1]], profile_text)
-    local = yaml.safe_load(rendered)["jingfen"]["outputs"]["local"]
-    assert Path(local["path"]) == settings.warehouse_db
-    assert Path(local["config_options"]["temp_directory"]) == settings.duckdb_spill
-    assert local["config_options"]["memory_limit"] == "3GB"
-    assert environment["DBT_TARGET_PATH"] == "/srv/jf/dbt/target"
+    default = Settings(home=Path("jingfen-home"))
+    assert defaults == {
+        "JINGFEN_ENGINE": default.engine, "JINGFEN_HOME": "jingfen-home",
+        "JINGFEN_MEMORY_LIMIT": default.memory_limit, "JINGFEN_SPARK_MASTER": default.spark_master,
+        "JINGFEN_SPARK_DRIVER_MEMORY": default.spark_driver_memory,
+    }  # fmt: skip
+    profile = _rendered_profile(settings)["jingfen"]
+    assert profile["target"] == "duckdb"
+    duckdb_output = profile["outputs"]["duckdb"]
+    assert Path(duckdb_output["path"]) == settings.warehouse_db
+    assert Path(duckdb_output["config_options"]["temp_directory"]) == settings.duckdb_spill
+    assert duckdb_output["config_options"]["memory_limit"] == "3GB"
+    assert settings.dbt_environment()["DBT_TARGET_PATH"] == "/srv/jf/dbt/target"
+
+
+def test_the_spark_profile_keeps_every_file_under_the_home():
+    settings = Settings.from_env(
+        {"JINGFEN_HOME": "/srv/jf", "JINGFEN_ENGINE": "spark",
+         "JINGFEN_SPARK_MASTER": "spark://10.0.0.5:7077", "JINGFEN_SPARK_DRIVER_MEMORY": "6g"}
+    )  # fmt: skip
+    profile = _rendered_profile(settings)["jingfen"]
+    assert profile["target"] == "spark"
+    spark = profile["outputs"]["spark"]
+    assert (spark["type"], spark["method"]) == ("spark", "session")
+    parameters = spark["server_side_parameters"]
+    assert parameters["spark.master"] == "spark://10.0.0.5:7077"
+    assert parameters["spark.driver.memory"] == "6g"
+    assert Path(parameters["spark.sql.warehouse.dir"]) == settings.spark_warehouse
+    assert parameters["spark.hadoop.javax.jdo.option.ConnectionURL"] == (
+        f"jdbc:derby:;databaseName={settings.spark_metastore / 'metastore_db'};create=true"
+    )
+    assert parameters["spark.driver.extraJavaOptions"] == (
+        f"-Dderby.system.home={settings.spark_metastore}"
+    )
+    assert Path(parameters["spark.local.dir"]) == settings.spark_tmp

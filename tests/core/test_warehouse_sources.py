@@ -7,7 +7,7 @@ import csv
 import yaml
 
 from core import warehouse_sources
-from core.contract import INTERFACES, lake_schema
+from core.contract import ALL_INTERFACES, lake_schema
 
 
 def test_committed_files_are_what_make_sources_writes():
@@ -20,8 +20,8 @@ def test_every_interface_is_a_source_table_with_its_lake_schema():
     [source] = yaml.safe_load(warehouse_sources.sources_yml())["sources"]
     assert source["config"]["loaded_at_field"] == "_loaded_at"
     tables = {table["name"]: table for table in source["tables"]}
-    assert list(tables) == [code.lower() for code in INTERFACES]
-    for code, interface in INTERFACES.items():
+    assert list(tables) == [code.lower() for code in ALL_INTERFACES]
+    for code, interface in ALL_INTERFACES.items():
         table = tables[code.lower()]
         columns = [(c["name"], c["data_type"]) for c in table["columns"]]
         assert columns == [(n, t.lower()) for n, t in lake_schema(interface).items()]
@@ -44,5 +44,5 @@ def test_every_interface_is_a_source_table_with_its_lake_schema():
 
 def test_the_interfaces_seed_names_every_interface_in_both_languages():
     rows = list(csv.DictReader(warehouse_sources.interfaces_seed().splitlines()))
-    assert [r["iface"] for r in rows] == list(INTERFACES)
+    assert [r["iface"] for r in rows] == list(ALL_INTERFACES)
     assert rows[6] == {"iface": "PLAN", "iface_name_zh": "资费套餐", "iface_name_en": "Plans"}

@@ -1,8 +1,9 @@
 """Quality on a clean generated province: every check quiet, then each one broken on purpose.
 
 One pipeline run for the module. The "fires" tests break a copy of the home and call the plain
-Python checks; the last test lands a bad delivery and runs the pipeline again to see the gate
-keep the published copy.
+Python lake checks, or run the warehouse's dbt quality tests on it (as `dbt build` runs them) and
+read their outcomes as the pipeline stores them; the last test lands a bad delivery and runs the
+pipeline again to see the gate keep the published copy.
 """
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ import pytest
 
 from core.errors import JingfenError
 from core.settings import Settings
-from data_quality import checks, results, volatility
-from tests.data_quality.conftest import copy_home, execute, query, run_province
+from data_quality import checks, results
+from tests.data_quality.conftest import (
+    QUALITY_TESTS,
+    WARNING_TESTS,
+    copy_home,
+    dbt_test,
+    execute,
+    query,
+    run_province,
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +38,18 @@ def _by_key(found: list[checks.CheckResult]) -> dict[tuple[str, str], checks.Che
 
 def test_every_check_ran_and_passed_on_a_clean_province(settings):
     latest = {(r["check_name"], r["asset"]): r for r in results.latest(settings)}
-    expected = {(c.name, c.asset) for c in [*checks.LAKE_CHECKS, *checks.WAREHOUSE_CHECKS]}
-    assert set(latest) == expected
+    # every lake check, and every dbt test of the build (the quality rules among them)
+    manifest = json.loads((settings.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+    dbt_tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    lake = {(c.name, c.asset) for c in checks.LAKE_CHECKS}
+    assert lake <= set(latest)
+    assert len(set(latest) - lake) == len(dbt_tests)
+    assert {(name, asset) for name, asset in QUALITY_TESTS.items()} <= set(latest)
     failed = {k: json.loads(v["details"])["summary"] for k, v in latest.items() if not v["passed"]}
     assert not failed
+    passed = latest[("arrears_match_ledger", "marts/fct_account_months")]
+    assert (passed["severity"], passed["observed_value"]) == (results.BLOCKING, 0.0)
+    assert passed["threshold"] == "exact, per account and per province-month"
 
 
 def test_results_are_published_and_data_docs_linked(settings):
@@ -53,7 +70,7 @@ def test_results_are_published_and_data_docs_linked(settings):
     from orchestration.instance import get_instance
 
     instance = get_instance(settings)
-    key = AssetCheckKey(AssetKey(["indicators", "kpi_monthly"]), "expectations")
+    key = AssetCheckKey(AssetKey(["lake", "voice"]), "expectations")
     records = instance.event_log_storage.get_asset_check_execution_history(key, limit=5)
     evaluation = next(
         r.event.dagster_event.event_specific_data
@@ -148,76 +165,105 @@ def test_lake_checks_fire_on_a_broken_lake(settings, tmp_path):
 
 def test_warehouse_checks_fire_on_a_broken_warehouse(settings, tmp_path):
     broken = copy_home(settings, tmp_path / "home")
+    [(acct_id, acct_month)] = query(
+        broken.warehouse_db,
+        "select acct_id, min(stat_month) from marts.fct_account_months "
+        "where acct_id = (select min(acct_id) from marts.fct_account_months) group by acct_id",
+    )
+    [(user_id,)] = query(broken.warehouse_db, "select min(user_id) from marts.fct_user_months")
     execute(
         broken.warehouse_db,
-        """
+        f"""
         update indicators.kpi_monthly set users_on_net = users_on_net + 5, churn_rate = 1.5
         where rowid = (select min(rowid) from indicators.kpi_monthly);
         update marts.fct_account_months set arrears_fen = arrears_fen + 100
-        where acct_id = (select min(acct_id) from marts.fct_account_months);
+        where acct_id = '{acct_id}' and stat_month = '{acct_month}';
         update marts.fct_user_months set calls = -1
-        where user_id = (select min(user_id) from marts.fct_user_months);
+        where user_id = '{user_id}' and stat_month = '202602';
         """,
     )
-    bill_dir = broken.lake / "bill" / "province=571" / "data_date=202602"
-    bill = sorted(bill_dir.glob("*.parquet"))[0]
+    # a bill item 500 fen above the fees rated on the user's CDRs
     execute(
-        ":memory:",
-        f"copy (select * replace ('EXTRA' as item_code, 500 as standard_fee_fen, "
-        f"0 as discount_fen, 500 as actual_fee_fen) from read_parquet('{bill}') "
-        f"where item_class = 'DATA' limit 1) to '{bill_dir / 'BILL_571_202602_009.parquet'}'",
+        broken.warehouse_db,
+        "update marts.fct_bill_items set standard_fee_fen = standard_fee_fen + 500 "
+        "where rowid = (select min(rowid) from marts.fct_bill_items "
+        "where item_class = 'DATA' and bill_month = '202602')",
     )
-    found = _by_key(checks.evaluate_warehouse(broken)[0])
-    for key in [
-        ("published_totals_match_lake", "indicators/kpi_monthly"),
-        ("expectations", "indicators/kpi_monthly"),
-        ("arrears_match_ledger", "marts/fct_account_months"),
-        ("day_sums_match_month", "marts/fct_user_months"),
-        ("expectations", "marts/fct_user_months"),
-    ]:
-        assert not found[key].passed and found[key].blocking, key
-    assurance = found[("revenue_assurance", "marts/fct_bill_items")]
-    assert not assurance.passed and assurance.severity == results.WARNING
-    # The clean province's bills equal its rated CDRs: the extra row is the only difference.
-    assert [
-        (m["month"], m["item_class"], m["difference_fen"]) for m in assurance.details["mismatches"]
-    ] == [("202602", "DATA", 500)]
-    assert found[("expectations", "indicators/finance_monthly")].passed
-    assert found[("expectations", "marts/fct_account_months")].passed
-
-
-def _kpi(rows: list[tuple]):
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        rows,
-        columns=["stat_month", "province_code", "city_code", "brand", "users_on_net",
-                 "churned_users", "billed_users", "billed_revenue"],
-    )  # fmt: skip
-    for column in ("new_users", "calls", "voice_minutes", "sms_sent", "data_mb"):
-        frame[column] = 0
-    return frame
-
-
-def test_volatility_names_what_moved_most():
-    steady = [
-        ("202601", "571", "0571", "GOTONE", 50_000, 500, 50_000, 5_000_000),
-        ("202601", "571", "0574", "SZX", 50_000, 500, 50_000, 5_000_000),
-        ("202602", "571", "0571", "GOTONE", 50_500, 520, 50_500, 5_100_000),
-        ("202602", "571", "0574", "SZX", 50_200, 480, 50_200, 5_020_000),
+    found = dbt_test(broken, "path:tests/quality")
+    assert set(found) == set(QUALITY_TESTS)
+    assert {name: r.asset for name, r in found.items()} == QUALITY_TESTS
+    assert {name for name, r in found.items() if r.severity == results.WARNING} == WARNING_TESTS
+    failing = {name: (r.severity, r.observed_value) for name, r in found.items() if not r.passed}
+    assert failing == {
+        # churn_rate 1.5 in one kpi_monthly row; its users_on_net 5 more than the lake's
+        "kpi_monthly_counts_and_shares_valid": (results.BLOCKING, 1.0),
+        "published_totals_match_lake": (results.BLOCKING, 1.0),
+        # the account-month's arrears against its ledger, and its province-month's total
+        "arrears_match_ledger": (results.BLOCKING, 2.0),
+        # calls -1: negative, and no longer the sum of the user's days
+        "fct_user_months_usage_non_negative": (results.BLOCKING, 1.0),
+        "day_sums_match_month": (results.BLOCKING, 1.0),
+        # a warning: the 500 fen no CDR was rated for
+        "revenue_assurance": (results.WARNING, 1.0),
+    }
+    assurance = found["revenue_assurance"]
+    [row] = assurance.details["failing_rows"]
+    assert (row["bill_month"], row["item_class"], row["difference_fen"]) == ("202602", "DATA", 500)
+    assert (row["rated_fen"], row["billed_fen"]) == (row["billed_fen"] - 500, row["billed_fen"])
+    assert assurance.partition == "202602"
+    assert assurance.summary.startswith("1 failing rows: province_code 571, user_id ")
+    totals = found["published_totals_match_lake"].details["failing_rows"]
+    assert [(r["indicator"], r["published_value"] - r["lake_value"]) for r in totals] == [
+        ("users_on_net", 5.0)
     ]
-    assert volatility.month_over_month(_kpi(steady)).passed
-    moved = [*steady[:3], ("202602", "571", "0574", "SZX", 40_000, 2_000, 40_000, 5_020_000)]
-    result = volatility.month_over_month(_kpi(moved))
-    assert not result.passed and result.severity == results.WARNING
-    by_indicator = {m["indicator"]: m for m in result.details["moved"]}
+    ledger = found["arrears_match_ledger"].details["failing_rows"]
+    differences = sorted(
+        (r["level"], r["stat_month"], r["mart_fen"] - r["ledger_fen"]) for r in ledger
+    )
+    assert differences == [("account", acct_month, 100), ("province", acct_month, -100)]
+
+
+def test_volatility_names_what_moved_most(settings, tmp_path):
+    """On a province large enough for relative moves to mean something: kpi_monthly replaced by
+    two cities x brands over two months (and an older month for the ARPU band)."""
+    broken = copy_home(settings, tmp_path / "home")
+    columns = ("stat_month, province_code, city_code, brand, users_on_net, churned_users, "
+               "billed_users, billed_revenue, arpu")  # fmt: skip
+    execute(
+        broken.warehouse_db,
+        f"""
+        delete from indicators.kpi_monthly;
+        insert into indicators.kpi_monthly ({columns}) values
+            ('202601', '571', '0571', 'GOTONE', 50000, 500, 50000, 5000000, 100),
+            ('202601', '571', '0574', 'SZX', 50000, 500, 50000, 5000000, 100),
+            ('202602', '571', '0571', 'GOTONE', 50500, 520, 50500, 5100000, 100.99),
+            ('202602', '571', '0574', 'SZX', 40000, 2000, 40000, 5020000, 125.5),
+            -- the ARPU band judges a cell of 100 billed users, not one of 99
+            ('202512', '571', '0571', 'GOTONE', 100, 0, 100, 500000, 5000),
+            ('202512', '571', '0574', 'SZX', 99, 0, 99, 495000, 5000);
+        """,
+    )
+    found = dbt_test(broken, "volatility", "kpi_monthly_arpu_plausible")
+    arpu = found["kpi_monthly_arpu_plausible"]
+    assert (arpu.passed, arpu.severity, arpu.observed_value) == (False, results.WARNING, 1.0)
+    assert [(r["city_code"], r["billed_users"]) for r in arpu.details["failing_rows"]] == [
+        ("0571", 100)
+    ]
+    moved = found["volatility"]
+    assert (moved.passed, moved.severity, moved.observed_value) == (False, results.WARNING, 4.0)
     # users 100000 -> 90500, churned 1000 -> 2520, billed users alike, ARPU 100 -> 111.82;
-    # revenue +1.2 % stays within 10 %, and the zero usage and new users are below their base.
+    # revenue +1.2 % stays within 10 %, and usage and new users (NULL here) are below their base.
+    by_indicator = {r["indicator"]: r for r in moved.details["failing_rows"]}
     assert set(by_indicator) == {"users_on_net", "churned_users", "billed_users", "arpu"}
-    assert result.details["below_base"] == ["calls", "data_mb", "new_users", "sms_sent",
-                                            "voice_minutes"]  # fmt: skip
-    assert by_indicator["users_on_net"]["cities"][0]["city_code"] == "0574"
-    assert by_indicator["users_on_net"]["brands"][0]["brand"] == "SZX"
+    assert {(r["most_moved_city"], r["most_moved_brand"]) for r in by_indicator.values()} == {
+        ("0574", "SZX")
+    }
+    users = by_indicator["users_on_net"]
+    assert (users["before_value"], users["after_value"], users["relative_change"]) == (
+        100000.0, 90500.0, -0.095
+    )  # fmt: skip
+    assert round(by_indicator["arpu"]["after_value"], 2) == 111.82
+    assert moved.partition == "202602"
 
 
 def test_blocking_failure_keeps_the_published_copy(settings):

@@ -1,5 +1,5 @@
-"""GX frames stay bounded on a large province without losing repeated keys, and are masked
-exactly as the published copy is."""
+"""GX frames stay bounded on a large province and still hold every row, each key whole in one
+frame; what GX and the quality results see is masked exactly as the published copy is."""
 
 from __future__ import annotations
 
@@ -12,32 +12,30 @@ import pandas as pd
 from core.contract import INTERFACES, lake_schema
 from core.privacy import installation_secret
 from core.settings import Settings
-from data_quality import frames
-from data_quality.frames import bounded_frame
+from data_quality import dbt_tests, frames
+from data_quality.frames import parts
 from publication.publish import Source, connect_published, publish
 
 TABLE = "select i % 9000 as cdr_id, i as line_no from range(10000) as t(i)"  # 1000 keys repeat
 
 
 def test_a_small_result_is_taken_whole() -> None:
-    frame = bounded_frame(duckdb.connect(), TABLE, ("cdr_id",), max_rows=10_000)
+    [frame] = parts(duckdb.connect(), TABLE, ("cdr_id",), max_rows=10_000)
     assert len(frame) == 10_000
-    assert frame.attrs["population"] == 10_000
+    assert (frame.attrs["population"], frame.attrs["part"]) == (10_000, (0, 1))
 
 
-def test_a_large_result_is_cut_by_key_and_keeps_every_row_of_a_kept_key() -> None:
-    con = duckdb.connect()
-    frame = bounded_frame(con, TABLE, ("cdr_id",), max_rows=1_000)
-    assert frame.attrs["population"] == 10_000
-    assert 500 < len(frame) < 1_500
-    kept = set(frame["cdr_id"])
-    every_row_of_kept = con.execute(
-        f"select count(*) from ({TABLE}) where cdr_id in ({', '.join(map(str, kept))})"
-    ).fetchone()[0]
-    assert every_row_of_kept == len(frame)
-    assert frame["cdr_id"].duplicated().any()  # repeated keys are still there to be found
-    again = bounded_frame(con, TABLE, ("cdr_id",), max_rows=1_000)
-    assert sorted(again["line_no"]) == sorted(frame["line_no"])
+def test_a_large_result_is_split_by_key_and_every_row_is_validated() -> None:
+    split = list(parts(duckdb.connect(), TABLE, ("cdr_id",), max_rows=1_000))
+    assert [f.attrs["part"] for f in split] == [(i, 10) for i in range(10)]
+    assert {f.attrs["population"] for f in split} == {10_000}
+    # every row in exactly one frame: nothing is sampled away
+    assert sorted(n for f in split for n in f["line_no"]) == list(range(10_000))
+    assert all(len(f) < 1_500 for f in split)
+    # every row of a key in the same frame, so each of the 1000 repeated keys is found in one
+    keys = [set(f["cdr_id"]) for f in split]
+    assert sum(len(k) for k in keys) == len(set().union(*keys)) == 9_000
+    assert sum(int(f["cdr_id"].duplicated().sum()) for f in split) == 1_000
 
 
 CERT_NO = "330102199001011234"
@@ -60,25 +58,26 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def test_a_frame_is_masked_exactly_as_the_published_copy(tmp_path) -> None:
+def test_failing_rows_are_masked_exactly_as_the_published_copy(tmp_path) -> None:
+    """The rows of a failed dbt test go into quality_results as the published copy has them."""
     settings = Settings(home=tmp_path / "home")
-    warehouse = tmp_path / "wh.duckdb"
+    settings.home.mkdir()
+    warehouse = settings.warehouse_db
     with duckdb.connect(str(warehouse)) as con:
         con.execute(f"create schema marts; create table marts.people as {PEOPLE}")
     publish(settings, [Source(warehouse, {"marts": "marts"}, "wh")])
     with connect_published(settings) as con:
         published = con.execute("select * from marts.people order by user_id").df()
 
-    with frames.lake(settings) as con:
-        con.execute(f"attach '{warehouse}' as wh (read_only)")
-        frame = frames.table_frame(frames.masked(con, settings), "marts.people", ("user_id",))
+    rows, months = dbt_tests.stored_failures(settings, "marts.people")
+    assert months == []  # no month column
     key = installation_secret(settings)
 
     def keyed(value: str) -> str:
         return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
     assert (
-        records(frame.sort_values("user_id"))
+        sorted(rows, key=lambda r: r["user_id"])
         == records(published)
         == [
             {
@@ -126,7 +125,7 @@ def test_a_lake_frame_is_masked_by_the_same_rules(tmp_path) -> None:
     with duckdb.connect() as con:
         con.execute(f"copy (select {columns}) to '{folder / 'CUST_571_202601_001.parquet'}'")
     with frames.lake(settings) as con:
-        frame = frames.lake_frame(frames.masked(con, settings), "CUST")
+        [frame] = frames.lake_frames(frames.masked(con, settings), "CUST")
     key = installation_secret(settings)
     [row] = frame[["cust_id", "cust_name", "cert_no", "birth_year"]].to_dict("records")
     assert row == {

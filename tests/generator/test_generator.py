@@ -25,6 +25,7 @@ from core.contract import (
     CHECK_FILE_RE,
     DATA_FILE_RE,
     INTERFACES,
+    PLAN_INTERFACES,
     FieldType,
     Period,
 )
@@ -53,6 +54,9 @@ PATTERNS = {
     r"([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$",
     FieldType.MSISDN: r"^1[3-9][0-9]{9}$",
     FieldType.SECRET: r"^[0-9]{6}$",
+    FieldType.YEAR: r"^20[0-9]{2}$",
+    FieldType.CITY: r"^(ALL|0[0-9]{2,3})$",
+    FieldType.DECIMAL: r"^[0-9]+([.][0-9]{1,6})?$",
 }
 MONTHS = 4
 # Records per interface of the seeded clean province (seed 3, 2000 users, 4 months)
@@ -60,7 +64,10 @@ CLEAN_ROWS = {
     "CUST": 7922, "USER": 8275, "ACCT": 7922, "PAYREL": 9209, "GROUP": 142, "GMEMBER": 2205,
     "PLAN": 60, "CHANNEL": 284, "VOICE": 759033, "SMS": 305310, "DATA": 1235026, "EVENT": 932,
     "PAYMENT": 8683, "BILL": 44891,
+    # province: 5 indicators x (12 months + the year) + arpu's year; 11 cities: 4 x 13 + 1
+    "TARGET": 5 * 13 + 1 + 11 * (4 * 13 + 1),
 }  # fmt: skip
+DELIVERED = {**INTERFACES, **PLAN_INTERFACES}
 DAILY = [code for code, i in INTERFACES.items() if i.period is Period.DAY]
 MONTHLY = [code for code, i in INTERFACES.items() if i.period is Period.MONTH]
 
@@ -89,7 +96,7 @@ def read_text(folder: Path, check: list[str]) -> str:
 
 
 def parse(iface: str, text: str) -> pa.Table:
-    names = list(INTERFACES[iface].field_names)
+    names = list(DELIVERED[iface].field_names)
     options = pa_csv.ParseOptions(delimiter="|", quote_char=False, newlines_in_values=False)
     convert = pa_csv.ConvertOptions(
         column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
@@ -102,7 +109,7 @@ def parse(iface: str, text: str) -> pa.Table:
 
 def load_folder(landing: Path) -> dict[str, pa.Table]:
     """Every delivery in a landing folder, by interface, with its data date and file name."""
-    parts: dict[str, list[pa.Table]] = {code: [] for code in INTERFACES}
+    parts: dict[str, list[pa.Table]] = {code: [] for code in DELIVERED}
     for check_path in sorted(landing.glob("*.CHK")):
         check = read_check(check_path)
         match = CHECK_FILE_RE.match(check_path.name)
@@ -119,7 +126,7 @@ def load_folder(landing: Path) -> dict[str, pa.Table]:
 def field_problems(iface: str, table: pa.Table) -> list[str]:
     """Every field against its type and code list; a description per failing column."""
     problems = []
-    for f in INTERFACES[iface].fields:
+    for f in DELIVERED[iface].fields:
         col = table.column(f.name)
         empty = pc.equal(col, "")
         if (iface, f.name) not in NULLABLE and pc.any(empty).as_py():
@@ -221,6 +228,7 @@ def test_every_interface_delivered_for_every_period(clean_root: Path) -> None:
     months = {"202601", "202602", "202603", "202604"}
     for code in MONTHLY:
         assert {d for i, d in dates if i == code} == months, code
+    assert {d for i, d in dates if i == "TARGET"} == {"2026"}  # one plan for the year
     assert any(n.endswith("_002.AVL") for n in data), "no interface split over two files"
     assert any(n.endswith(".AVL.gz") for n in data), "no gzipped delivery"
     assert not (clean_root / "landing_redelivery").exists()
@@ -252,15 +260,15 @@ def test_chinese_text_could_be_delivered_in_gbk(
     text.encode("gbk")
 
 
-@pytest.mark.parametrize("iface", list(INTERFACES))
+@pytest.mark.parametrize("iface", list(DELIVERED))
 def test_fields_follow_contract(clean: dict[str, pa.Table], iface: str) -> None:
     assert clean[iface].num_rows == CLEAN_ROWS[iface]
     assert field_problems(iface, clean[iface]) == []
 
 
-@pytest.mark.parametrize("iface", list(INTERFACES))
+@pytest.mark.parametrize("iface", list(DELIVERED))
 def test_primary_keys_unique_per_data_date(db: duckdb.DuckDBPyConnection, iface: str) -> None:
-    key = ", ".join(INTERFACES[iface].primary_key)
+    key = ", ".join(DELIVERED[iface].primary_key)
     duplicates = scalar(
         db,
         f"""
@@ -550,6 +558,57 @@ RATED = """
 """
 
 
+def test_the_plan_is_near_the_simulated_months(db: duckdb.DuckDBPyConnection) -> None:
+    """A city's target of a simulated month is its actual x an ambition (0.92-1.10) x a wobble
+    (3%): plausible completions, some cities ahead of plan and some behind."""
+    low, high, compared, ahead = db.execute("""
+        with revenue as (
+            select b.bill_month as stat_month, u.city_code, 'billed_revenue' as indicator,
+                sum(cast(b.actual_fee_fen as bigint)) / 100 as actual
+            from raw_bill as b join raw_user as u on b.user_id = u.user_id
+                and b._data_date = u._data_date
+            group by all
+        ),
+        on_net as (
+            select _data_date, city_code, 'users_on_net', count(*) from raw_user
+            where user_status <> 'CANCEL' group by all
+        ),
+        ratios as (
+            select cast(t.target_value as double) / a.actual as ratio
+            from raw_target as t
+            join (select * from revenue union all select * from on_net) as a
+                on t.year || t.month = a.stat_month and t.city_code = a.city_code
+                and t.indicator = a.indicator
+        )
+        select min(ratio), max(ratio), count(*), count(*) filter (where ratio < 1) from ratios
+    """).fetchone()
+    assert compared == MONTHS * 11 * 2
+    assert 0.92 * 0.97 <= low < 1 < high <= 1.10 * 1.03
+    assert 0 < ahead < compared
+
+
+def test_the_year_target_is_the_months_and_arpu_has_no_month_target(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = db.execute("""
+        select indicator,
+            sum(cast(target_value as decimal(20, 2))) filter (where month between '01' and '12'),
+            any_value(cast(target_value as decimal(20, 2))) filter (where month = '12'),
+            any_value(cast(target_value as decimal(20, 2))) filter (where month = '00')
+        from raw_target group by city_code, indicator
+    """).fetchall()
+    wholes = {
+        indicator: {whole == (december if indicator == "users_on_net" else months)}
+        for indicator, months, december, whole in rows
+        if indicator != "arpu"
+    }
+    assert wholes == {
+        "users_on_net": {True}, "new_users": {True}, "billed_revenue": {True},
+        "data_mb": {True}, "collected": {True},
+    }  # fmt: skip
+    assert {(i, m, d is None) for i, m, d, _ in rows if i == "arpu"} == {("arpu", None, True)}
+
+
 def test_bills_reconcile_with_rated_usage(db: duckdb.DuckDBPyConnection) -> None:
     differences = scalar(
         db,
@@ -758,7 +817,7 @@ def test_command_line(
 
 def line_problems(iface: str, lines: list[str]) -> dict[int, str]:
     """What a strict parser must say about each line (1-based), in interfaces.md §4's terms."""
-    spec = INTERFACES[iface]
+    spec = DELIVERED[iface]
     key_at = [spec.field_names.index(k) for k in spec.primary_key]
     seen: set[tuple[str, ...]] = set()
     problems: dict[int, str] = {}
@@ -793,7 +852,7 @@ def looks_clean(iface: str, lines: list[str]) -> bool:
         table = parse(iface, "".join(line + "\n" for line in lines))
     except pa.ArrowInvalid:
         return False
-    key = [table.column(k) for k in INTERFACES[iface].primary_key]
+    key = [table.column(k) for k in DELIVERED[iface].primary_key]
     joined = pc.binary_join_element_wise(*key, "|") if len(key) > 1 else key[0]
     return not field_problems(iface, table) and len(pc.unique(joined)) == table.num_rows
 
@@ -925,7 +984,7 @@ def test_unknown_users_and_bill_mismatches(defective_root: Path, manifest: list[
 def final_deliveries(root: Path) -> dict[str, pa.Table]:
     """What ingestion ends up with once the sibling folder has landed too, bad lines dropped."""
     landing, sibling = root / "landing", root / "landing_redelivery"
-    parts: dict[str, list[pa.Table]] = {code: [] for code in INTERFACES}
+    parts: dict[str, list[pa.Table]] = {code: [] for code in DELIVERED}
     for data_path in sorted(p for p in landing.iterdir() if not p.name.endswith(".CHK")):
         check = f"{data_path.name.split('.')[0]}.CHK"
         folder = sibling if (sibling / data_path.name).exists() else landing

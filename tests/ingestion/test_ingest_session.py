@@ -69,8 +69,8 @@ def _outcomes(settings: Settings, outcomes: list[DeliveryOutcome]) -> list[Deliv
 
 
 def test_many_deliveries_in_one_session_as_one_by_one(tmp_path):
-    one_by_one = Settings(tmp_path / "one", "1GB", 2, reject_threshold=0.5)
-    batched = Settings(tmp_path / "batch", "1GB", 2, reject_threshold=0.5)
+    one_by_one = Settings(tmp_path / "one", memory_limit="1GB", threads=2, reject_threshold=0.5)
+    batched = Settings(tmp_path / "batch", memory_limit="1GB", threads=2, reject_threshold=0.5)
     one_by_one.landing.mkdir(parents=True)
     _land_mixed(one_by_one)
     shutil.copytree(one_by_one.landing, batched.landing)  # byte for byte (gzip holds a time)

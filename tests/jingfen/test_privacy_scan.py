@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core.contract import DATA_FILE_RE, INTERFACES, FieldType
+from core.contract import ALL_INTERFACES, DATA_FILE_RE, FieldType
 from core.privacy import SECRET_FILE_NAME
 from generator.defects import RECORD_REASONS
 
@@ -77,7 +77,7 @@ def _break_first_month(landing: Path) -> dict[str, list[str]]:
         _, lines = _records(landing / f"{iface}_{FIRST_MONTH}.AVL")
         fields = next(line for line in lines if iface != "CUST" or line.split("|")[1] == "1")
         fields = fields.split("|")
-        position = INTERFACES[iface].field_names.index(bad_field)
+        position = ALL_INTERFACES[iface].field_names.index(bad_field)
         broken = [*fields[:position], bad(fields[position]), *fields[position + 1 :]]
         added[iface] = ["|".join(broken), "|".join([*fields, "extra"])]
         _append(landing, f"{iface}_{FIRST_MONTH}", added[iface])
@@ -116,7 +116,7 @@ def personal_values(landing: Path) -> dict[str, str]:
         if not DATA_FILE_RE.match(path.name):
             continue
         iface, lines = _records(path)
-        fields = INTERFACES[iface].fields
+        fields = ALL_INTERFACES[iface].fields
         for line in lines:
             values = line.split("|")
             if len(values) != len(fields):
@@ -243,7 +243,7 @@ def test_published_rejected_lines_are_masked_by_position(run):
 
 def passwords(landing: Path) -> dict[str, tuple[str, str]]:
     """user_id → (city_code, service_password) of every USER record of the landing files."""
-    fields = INTERFACES["USER"].field_names
+    fields = ALL_INTERFACES["USER"].field_names
     found = {}
     for path in sorted(landing.glob("USER_*.AVL*")):
         for line in _records(path)[1]:

@@ -15,11 +15,12 @@ import duckdb
 import pytest
 from dagster import AssetKey, build_sensor_context
 
-from core.contract import INTERFACES
+from core.contract import ALL_INTERFACES, INTERFACES
 from core.errors import JingfenError
 from core.settings import Settings
-from data_quality.checks import LAKE_CHECKS, WAREHOUSE_CHECKS
+from data_quality.checks import LAKE_CHECKS
 from generator import generate
+from tests.data_quality.conftest import QUALITY_TESTS, WARNING_TESTS
 
 OOM_LIMIT = "8MB"
 
@@ -88,7 +89,7 @@ def test_definitions_hold_every_domain(defs):
         asset == "marts/dim_users" and name.startswith("relationships_dim_users_user_status")
         for asset, name in checks
     )
-    assert {(c.asset, c.name) for c in LAKE_CHECKS + WAREHOUSE_CHECKS} <= checks
+    assert {(c.asset, c.name) for c in LAKE_CHECKS} <= checks
     for name in ("ingest_daily", "ingest_monthly", "build_and_publish"):
         assert defs.resolve_job_def(name).name == name
     assert {s.name for s in defs.sensors} == {
@@ -97,17 +98,34 @@ def test_definitions_hold_every_domain(defs):
     assert {s.name for s in defs.schedules} >= {"daily_build", "month_close"}
 
 
+def test_warehouse_quality_tests_are_asset_checks_of_their_models(defs):
+    """dagster-dbt makes each dbt quality test an asset check: a singular test that reads several
+    models on the model its meta.dagster.ref names; blocking exactly when its severity is error."""
+    graph = defs.resolve_asset_graph()
+    quality = {
+        key.name: key for key in graph.asset_check_keys if key.name in QUALITY_TESTS
+    }  # fmt: skip
+    assert {name: key.asset_key.to_user_string() for name, key in quality.items()} == QUALITY_TESTS
+    blocking = {name for name, key in quality.items() if graph.get_check_spec(key).blocking}
+    assert blocking == set(QUALITY_TESTS) - WARNING_TESTS
+    # a reconciliation also depends on the other models it reads
+    ledger = graph.get_check_spec(quality["arrears_match_ledger"])
+    assert AssetKey(["indicators", "finance_monthly"]) in {
+        d.asset_key for d in ledger.additional_deps
+    }
+
+
 def test_every_writer_takes_its_pool(defs):
     from orchestration.quality import quality_checks
 
     pools = {a.key.to_user_string(): a.op.pool for a in defs.assets if len(a.keys) == 1}
     assert {k: v for k, v in pools.items() if k.startswith("lake/")} == {
-        f"lake/{code.lower()}": "lake_writer" for code in INTERFACES
+        f"lake/{code.lower()}": "lake_writer" for code in ALL_INTERFACES
     }
     assert pools["published/serving"] == "warehouse_writer"
     [dbt] = [a for a in defs.assets if AssetKey(["indicators", "kpi_monthly"]) in a.keys]
     assert dbt.op.pool == "warehouse_writer"
-    assert [c.op.pool for c in quality_checks] == ["warehouse_writer", "warehouse_writer"]
+    assert [c.op.pool for c in quality_checks] == ["warehouse_writer"]
 
 
 def test_full_run_publishes_indicators_and_records_partitions(settings, landed, first_run):

@@ -31,6 +31,30 @@ def _jingfen(home: Path, *args: str) -> None:
     assert done.returncode == 0, f"jingfen {' '.join(args)}:\n{done.stdout[-3000:]}{done.stderr}"
 
 
+# The clean province's revised plan (a re-delivery of its TARGET file, landing with the
+# corrections): January's new-users target of REVISED_CITY raised, February's withdrawn.
+REVISED_CITY = "0574"
+
+
+def revise_plan(home: Path, province: str) -> None:
+    name = f"TARGET_{province}_2026_001"
+    lines = (home / "landing" / f"{name}.AVL").read_text("utf-8").splitlines()
+    revised = []
+    for line in lines:
+        year, month, city, indicator, value = line.split("|")
+        if (city, indicator) == (REVISED_CITY, "new_users") and month in ("01", "02"):
+            if month == "02":
+                continue
+            value = str(int(value) + 7)
+        revised.append("|".join((year, month, city, indicator, value)))
+    data = ("\n".join(revised) + "\n").encode("utf-8")
+    folder = home / "landing_redelivery"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.AVL").write_bytes(data)
+    check = f"{name}.AVL|{len(data)}|{len(revised)}|2026|20260301090000|UTF-8\n"
+    (folder / f"{name}.CHK").write_text(check, "ascii")
+
+
 @pytest.fixture(scope="session")
 def home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("home")
@@ -40,6 +64,7 @@ def home(tmp_path_factory) -> Path:
     _jingfen(
         home, "generate", *common, "--seed", "1", "--provinces", DEFECTIVE, "--defects", "0.05"
     )
+    revise_plan(home, CLEAN)
     shutil.copytree(home / "landing", batches / "0")
     _jingfen(home, "ingest")
     shutil.copytree(home / "landing_redelivery", batches / "1")

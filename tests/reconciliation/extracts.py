@@ -63,6 +63,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "bill_month", "acct_id", "user_id", "item_code", "item_class", "standard_fee_fen",
         "discount_fen", "actual_fee_fen",
     ),
+    "TARGET": ("year", "month", "city_code", "indicator", "target_value"),
 }  # fmt: skip
 
 SNAPSHOTS = frozenset({"CUST", "USER", "ACCT", "PAYREL", "GROUP", "GMEMBER", "PLAN", "CHANNEL"})

@@ -280,6 +280,10 @@ class Recomputation:
 
     def kpi_rollup(self, parts: dict) -> dict[tuple, dict[str, object]]:
         """(level, stat_month, province_code, city_code, brand): city, province, all provinces."""
+        return {k: self.kpi_row(p) for k, p in self.rollup_parts(parts).items()}
+
+    def rollup_parts(self, parts: dict) -> dict[tuple, dict[str, int | None]]:
+        """The parts of kpi_rollup's levels, users_on_net of M-1 of the same level included."""
         summed: dict[tuple, dict[str, int | None]] = {}
         for (month, province, city, _brand), values in parts.items():
             for k in (
@@ -301,7 +305,7 @@ class Recomputation:
             else:
                 prior = summed.get((level, previous, province, city, brand))
                 total["previous_users_on_net"] = prior["users_on_net"] if prior else 0
-        return {k: self.kpi_row(p) for k, p in summed.items()}
+        return summed
 
     # -- indicators.finance_monthly and collections_by_channel ---------------------------------
 

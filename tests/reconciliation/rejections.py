@@ -22,6 +22,7 @@ THRESHOLD_PERCENT = 5  # §4.3, the default share
 # Reason classes of a rejected record (§4.2) and of a rejected delivery (§4.1, §4.3).
 FIELD_COUNT, UNPARSABLE, BAD_CODE = "wrong number of fields", "unparsable value", "bad code"
 NULL_PK, DUPLICATE_PK = "NULL primary key", "duplicate primary key"
+BAD_VALUE = "bad value"  # a plan's year that is not the file's
 BAD_NAME = "fits no interface"
 SIZE = "byte size in the check file differs from the data file"
 COUNT = "record count in the check file differs from the data file"
@@ -33,8 +34,14 @@ RECORD_CLASSES = (FIELD_COUNT, UNPARSABLE, BAD_CODE, NULL_PK, DUPLICATE_PK)
 LOADED, REPLACED, SKIPPED, REJECTED = "LOADED", "REPLACED", "SKIPPED", "REJECTED"
 
 # Value types of interfaces.md §3; a frozenset is the field's list of codes.
-TEXT, INT, DATE, TIME, MONTH, MSISDN, PERCENT = (
-    "text", "int", "date", "time", "month", "msisdn", "percent",
+TEXT, INT, DATE, TIME, MONTH, MSISDN, PERCENT, YEAR, AMOUNT = (
+    "text", "int", "date", "time", "month", "msisdn", "percent", "year", "amount",
+)  # fmt: skip
+# TARGET (interfaces.md §3): the indicators a target can name.
+TARGET_INDICATORS = frozenset(
+    {"users_on_net", "new_users", "churned_users", "net_adds", "churn_rate", "billed_revenue",
+     "late_fee_revenue", "arpu", "calls", "voice_minutes", "billed_minutes", "mou", "sms_sent",
+     "data_mb", "dou", "collected", "bad_debt", "arrears", "doubtful_debt"}
 )  # fmt: skip
 CARRIERS = frozenset({"CMCC", "CU", "CT", "OTHER"})
 BRANDS = frozenset({"GOTONE", "SZX", "MZONE"})
@@ -74,13 +81,18 @@ TYPES: dict[str, tuple] = {
                 frozenset({"CASH", "CARD", "BANK_COLLECT", "AGENT_COLLECT", "TOPUP", "WRITEOFF"}),
                 TEXT, TEXT),
     "BILL": (MONTH, TEXT, TEXT, TEXT, ITEM_CLASSES, INT, INT, INT),
+    # year (it must also be the file's data date: judge_records), month, city_code (text here:
+    # the suite's plans name only real cities), indicator, target_value (0 or more)
+    "TARGET": (YEAR, frozenset({f"{m:02d}" for m in range(13)}), TEXT, TARGET_INDICATORS,
+               AMOUNT),
 }  # fmt: skip
 # Positions of the primary key fields (§3: the first field unless the table names several).
 KEYS: dict[str, tuple[int, ...]] = {
-    "PAYREL": (0, 1, 2, 5), "GMEMBER": (0, 1, 2), "BILL": (1, 2, 3),
+    "PAYREL": (0, 1, 2, 5), "GMEMBER": (0, 1, 2), "BILL": (1, 2, 3), "TARGET": (0, 1, 2, 3),
 }  # fmt: skip
 MONTHLY = frozenset({"CUST", "USER", "ACCT", "PAYREL", "GROUP", "GMEMBER", "PLAN", "CHANNEL",
                      "BILL"})  # fmt: skip
+YEARLY = frozenset({"TARGET"})
 NAME = re.compile(r"([A-Z]+)_([0-9]{3})_([0-9]+)_([0-9]{3})\.AVL(\.gz)?", re.ASCII)
 BIGINT = 2**63
 
@@ -112,8 +124,9 @@ def name_fits(file_name: str) -> bool:
     match = NAME.fullmatch(file_name)
     if match is None or match[1] not in TYPES:
         return False
-    text, layout = match[3], "%Y%m" if match[1] in MONTHLY else "%Y%m%d"
-    if len(text) != (6 if match[1] in MONTHLY else 8):
+    layout = "%Y" if match[1] in YEARLY else "%Y%m" if match[1] in MONTHLY else "%Y%m%d"
+    text = match[3]
+    if len(text) != len(datetime(2000, 1, 1).strftime(layout)):
         return False
     try:
         datetime.strptime(text, layout)
@@ -151,7 +164,7 @@ def judge_delivery(
     lines = [line.removesuffix("\r") for line in lines]
     if len(lines) != expected_count:
         return rejected(COUNT)
-    bad = judge_records(file_name.split("_")[0], lines)
+    bad = judge_records(file_name.split("_")[0], lines, file_name.split("_")[2])
     if len(bad) * 100 > THRESHOLD_PERCENT * expected_count:
         verdict, _ = rejected(OVER_THRESHOLD)
         verdict.bad_lines = bad
@@ -162,7 +175,7 @@ def judge_delivery(
     return verdict, lines
 
 
-def judge_records(iface: str, lines: list[str]) -> dict[int, frozenset[str]]:
+def judge_records(iface: str, lines: list[str], data_date: str = "") -> dict[int, frozenset[str]]:
     """§4.2: the bad lines of one delivery; of records sharing a key, the first valid loads."""
     width, checks = len(TYPES[iface]), _checks(iface)
     keys = KEYS.get(iface, (0,))
@@ -175,6 +188,8 @@ def judge_records(iface: str, lines: list[str]) -> dict[int, frozenset[str]]:
             continue
         found = {problem for position, valid, problem in checks
                  if values[position] != "" and not valid(values[position])}  # fmt: skip
+        if iface == "TARGET" and values[0] not in ("", data_date):
+            found.add(BAD_VALUE)
         key = tuple(values[k] for k in keys)
         if "" in key:
             found.add(NULL_PK)
@@ -207,6 +222,8 @@ _VALID: dict[str, Callable[[str], bool]] = {
     MSISDN: lambda v: bool(_DIGITS[11](v)),
     MONTH: lambda v: bool(_DIGITS[6](v)) and v[:4] != "0000" and "01" <= v[4:] <= "12",
     DATE: lambda v: bool(_DIGITS[8](v)) and _real_date(v),
+    YEAR: lambda v: bool(re.fullmatch("[0-9]{4}", v)),
+    AMOUNT: lambda v: bool(re.fullmatch(r"[0-9]{1,14}([.][0-9]{1,6})?", v)),
     TIME: lambda v: bool(_DIGITS[14](v)) and _real_date(v[:8])
     and v[8:10] < "24" and v[10:12] < "60" and v[12:] < "60",
 }  # fmt: skip

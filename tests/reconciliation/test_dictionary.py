@@ -57,6 +57,8 @@ DIMENSIONS: dict[str, set[str]] = {
     "vip_tier_summary": _LEVEL | {"vip_tier"},
     "reentry_summary": _LEVEL | {"city_code"},
     "flash_weekly": {"week_end", "level", "province_code", "indicator_code"},
+    "indicator_ytd": _DATES | {"city_code", "indicator_code"},
+    "target_progress": _DATES | {"city_code", "indicator"},
 }  # fmt: skip
 # (table, column): the indicator a column is published as when its name is shorter.
 ALIASES = {

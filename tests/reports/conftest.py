@@ -43,6 +43,23 @@ def _add_last_year(lake: Path) -> None:
     )
 
 
+# The province's plan of 2026 (a TARGET delivery): revenue and users on net for the year, new
+# users for February; no target for arpu and the rest (未下达目标).
+PLAN_2026 = (
+    ("00", "billed_revenue", "1000.00"), ("00", "users_on_net", "4"), ("02", "new_users", "2"),
+    ("00", "new_users", "10"),
+)  # fmt: skip
+
+
+def _add_plan(lake: Path) -> None:
+    rows = [
+        {"year": "2026", "month": month, "city_code": "ALL", "indicator": indicator,
+         "target_value": value}
+        for month, indicator, value in PLAN_2026
+    ]  # fmt: skip
+    write_delivery(lake, "TARGET", "571", "2026", rows)
+
+
 def _make_ops(path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute(
@@ -103,6 +120,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(home=home)
     build_sample_lake(settings.lake)
     _add_last_year(settings.lake)
+    _add_plan(settings.lake)
     env = {
         **os.environ,
         "JINGFEN_HOME": str(home),

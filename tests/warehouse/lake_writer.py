@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from core.contract import INTERFACES, lake_relative_path, lake_schema
+from core.contract import ALL_INTERFACES, lake_relative_path, lake_schema
 
 LOADED_AT = dt.datetime(2026, 4, 1, 8, 0, 0)
 
@@ -42,7 +42,7 @@ def write_delivery(
     loaded_at: dt.datetime = LOADED_AT,
 ) -> Path:
     """One delivery (one Parquet file) of `iface`; missing fields are NULL."""
-    interface = INTERFACES[iface]
+    interface = ALL_INTERFACES[iface]
     schema = lake_schema(interface)
     stem = f"{iface}_{province}_{data_date}_{seq:03d}"
     target = lake / lake_relative_path(iface, province, data_date, stem)

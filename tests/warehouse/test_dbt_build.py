@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -19,7 +20,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.settings import Settings
 from dashboards.spec.presentation import column_label, presentation_models
+from data_quality.dbt_tests import run_results_as_checks
+from data_quality.results import BLOCKING, WARNING
 from tests.warehouse.lake_writer import write_delivery
 from tests.warehouse.sample_lake import _user, build_sample_lake
 
@@ -67,6 +71,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("jingfen-home")
     build_sample_lake(home / "lake")
     _dbt(home, "build")
+    # what the pipeline reads after its build (later tests run dbt again in this home)
+    for name in ("run_results.json", "manifest.json"):
+        shutil.copyfile(home / "dbt" / "target" / name, home / f"build_{name}")
     return home
 
 
@@ -353,3 +360,49 @@ def test_a_rollup_that_differs_from_its_parts_fails_the_build(warehouse: Path, t
     result = _dbt(broken, "test", "--select", "assert_rollup_matches_kpi_monthly", succeeds=False)
     assert "Failure in test assert_rollup_matches_kpi_monthly" in result.stdout
     assert "Got 1 result, configured to fail if != 0" in result.stdout
+    # and so it reads in quality_results: a blocking failure of one row, on the rollup's asset
+    target = broken / "dbt" / "target"
+    [check] = run_results_as_checks(
+        Settings(home=broken),
+        json.loads((target / "run_results.json").read_text(encoding="utf-8")),
+        json.loads((target / "manifest.json").read_text(encoding="utf-8")),
+    )
+    assert (check.check_name, check.asset, check.severity, check.passed) == (
+        "assert_rollup_matches_kpi_monthly", "indicators/kpi_monthly_rollup", BLOCKING, False
+    )  # fmt: skip
+    assert (check.observed_value, check.threshold) == (1.0, "0 failing rows")
+    assert check.summary == "1 failing rows"  # not kept: no store_failures outside quality/
+    assert check.details["message"] == "Got 1 result, configured to fail if != 0"
+
+
+def test_every_dbt_test_of_the_build_is_a_quality_result(warehouse: Path) -> None:
+    """data_quality.dbt_tests on the build's own run_results.json: one result per test, on the
+    asset Dagster shows it on, with dbt's status and failing-row count."""
+    run_results = json.loads((warehouse / "build_run_results.json").read_text(encoding="utf-8"))
+    manifest = json.loads((warehouse / "build_manifest.json").read_text(encoding="utf-8"))
+    tests = {
+        r["unique_id"]: r for r in run_results["results"] if r["unique_id"].startswith("test.")
+    }
+    found = run_results_as_checks(Settings(home=warehouse), run_results, manifest)
+    by_id = {r.details["dbt_test"]: r for r in found}
+    assert set(by_id) == set(tests)  # every test evaluated, each on an asset
+    for unique_id, outcome in tests.items():
+        check = by_id[unique_id]
+        assert check.passed == (outcome["status"] == "pass"), unique_id
+        assert check.observed_value == float(outcome["failures"]), unique_id
+    assert {r.severity for r in found if r.passed and r.asset.startswith("staging/")} == {WARNING}
+    assert by_id["test.jingfen.arrears_match_ledger"].asset == "marts/fct_account_months"
+    assert by_id["test.jingfen.assert_arrears_aging_adds_up"].asset == "indicators/arrears_aging"
+    # The one failing test, a warning: the sample lake bills U1 1234 fen of LOCAL calls in 202602
+    # that no CDR rates, and rates a 30 fen SMS that no bill charges.
+    [assurance] = [r for r in found if not r.passed]
+    assert (assurance.check_name, assurance.severity, assurance.observed_value) == (
+        "revenue_assurance", WARNING, 2.0
+    )  # fmt: skip
+    assert sorted(
+        (r["user_id"], r["bill_month"], r["item_class"], r["rated_fen"], r["billed_fen"])
+        for r in assurance.details["failing_rows"]
+    ) == [("U1", "202602", "LOCAL", 0, 1234), ("U1", "202602", "SMS", 30, 0)]
+    assert (
+        assurance.details["stored_failures"] == '"warehouse"."dbt_test__audit"."revenue_assurance"'
+    )

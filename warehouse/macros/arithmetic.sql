@@ -14,6 +14,26 @@
     (({{ numerator }}) // ({{ denominator }}))
 {%- endmacro %}
 
+{#- Spark's div truncates toward zero and gives a BIGINT (divide_exact divides absolute values). -#}
+{% macro spark__int_div(numerator, denominator) -%}
+    (({{ numerator }}) div ({{ denominator }}))
+{%- endmacro %}
+
+
+{#- -1, 0 or 1 as an integer: Spark's sign() is a DOUBLE, which would turn the exact product
+    below into floating point. -#}
+{% macro sign_of(expression) -%}
+    {{ return(adapter.dispatch('sign_of', 'jingfen')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sign_of(expression) -%}
+    sign({{ expression }})
+{%- endmacro %}
+
+{% macro spark__sign_of(expression) -%}
+    cast(sign({{ expression }}) as integer)
+{%- endmacro %}
+
 
 {#- An integer type wide enough for sums scaled by 10^6 (fen, seconds and KB of a whole country). -#}
 {% macro type_wide_integer() -%}
@@ -41,7 +61,7 @@
         when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null
         else cast(
             cast(
-                sign({{ numerator }}) * sign({{ denominator }})
+                {{ sign_of(numerator) }} * {{ sign_of(denominator) }}
                 * {{ int_div(
                     "abs(cast(" ~ numerator ~ " as " ~ type_wide_integer() ~ ")) * " ~ (10 ** scale) ~ " * 2 + abs(" ~ denominator ~ ")",
                     "2 * abs(" ~ denominator ~ ")"
@@ -63,7 +83,17 @@
 {#- Integer KB as MB (KB / 1024) with 4 decimals: 1/1024 is a finite decimal, so this is exact
     before the final rounding. -#}
 {% macro kb_to_mb(kilobytes) -%}
+    {{ return(adapter.dispatch('kb_to_mb', 'jingfen')(kilobytes)) }}
+{%- endmacro %}
+
+{% macro default__kb_to_mb(kilobytes) -%}
     cast(cast({{ kilobytes }} as decimal(38, 0)) * 0.0009765625 as decimal(18, 4))
+{%- endmacro %}
+
+{#- Spark caps a product's precision at 38 by cutting its scale to 6 (DECIMAL(38,0) times the
+    10 decimals of 1/1024), a rounding before the rounding; 20 digits of KB leave room for all 10. -#}
+{% macro spark__kb_to_mb(kilobytes) -%}
+    cast(cast({{ kilobytes }} as decimal(20, 0)) * 0.0009765625 as decimal(18, 4))
 {%- endmacro %}
 
 

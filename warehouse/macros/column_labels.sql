@@ -105,11 +105,21 @@
 {%- endmacro %}
 
 
-{#- A text value as a string literal of the engine's string type, quotes doubled; NULL for none. -#}
+{#- A text value as a string literal of the engine's string type; NULL for none. -#}
 {% macro text_literal(value) -%}
     {%- if value is none -%}
         cast(null as {{ dbt.type_string() }})
     {%- else -%}
-        cast('{{ value | replace("'", "''") }}' as {{ dbt.type_string() }})
+        cast({{ adapter.dispatch('quoted_text', 'jingfen')(value) }} as {{ dbt.type_string() }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- Quotes doubled (standard SQL). -#}
+{% macro default__quoted_text(value) -%}
+    '{{ value | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- Spark reads '' as two adjacent literals (concatenated) and a backslash as an escape. -#}
+{% macro spark__quoted_text(value) -%}
+    '{{ value | replace("\\", "\\\\") | replace("'", "\\'") }}'
 {%- endmacro %}

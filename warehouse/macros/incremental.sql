@@ -54,6 +54,25 @@
 {%- endmacro %}
 
 
+{#- The config of a model whose runs replace whole partitions (`partition_columns`, e.g.
+    province_code and usage_date): config(**partitions_replaced([...])). DuckDB: the custom
+    replace_partitions strategy below. Spark: a table partitioned by those columns and
+    insert_overwrite, which dbt-spark runs with dynamic partition overwrite (only the partitions
+    among the new rows are replaced); its folders under the warehouse persist between runs. -#}
+{% macro partitions_replaced(partition_columns) -%}
+    {{ return(adapter.dispatch('partitions_replaced', 'jingfen')(partition_columns)) }}
+{%- endmacro %}
+
+{% macro default__partitions_replaced(partition_columns) -%}
+    {{ return({'incremental_strategy': 'replace_partitions', 'unique_key': partition_columns}) }}
+{%- endmacro %}
+
+{% macro spark__partitions_replaced(partition_columns) -%}
+    {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': partition_columns,
+               'file_format': 'parquet'}) }}
+{%- endmacro %}
+
+
 {#- A custom incremental strategy (incremental_strategy='replace_partitions'): the new rows replace
     whole partitions of the target. `unique_key` names the partition columns (e.g. province_code,
     usage_date), not the grain: every target row whose partition occurs among the new rows is

@@ -35,6 +35,10 @@
     strftime({{ timestamp_expr }}, '%Y%m')
 {%- endmacro %}
 
+{% macro spark__month_of(timestamp_expr) -%}
+    date_format({{ timestamp_expr }}, 'yyyyMM')
+{%- endmacro %}
+
 
 {% macro month_start_date(month_text) -%}
     {{ return(adapter.dispatch('month_start_date', 'jingfen')(month_text)) }}
@@ -46,6 +50,10 @@
 
 {% macro duckdb__month_start_date(month_text) -%}
     cast(strptime({{ month_text }} || '01', '%Y%m%d') as date)
+{%- endmacro %}
+
+{% macro spark__month_start_date(month_text) -%}
+    to_date({{ month_text }} || '01', 'yyyyMMdd')
 {%- endmacro %}
 
 

@@ -1,6 +1,8 @@
 -- A failing row is a month and province whose aging buckets do not add up to finance_monthly's
 -- arrears, or whose doubtful buckets (3-6 and 6+, is_doubtful in the seed) do not add up to its
 -- doubtful debt.
+-- The asset check of arrears_aging in Dagster (it reads the aging buckets and finance_monthly too; it judges the aging).
+{{ config(meta={'dagster': {'ref': {'name': 'arrears_aging'}}}) }}
 with
 
 finance as (

@@ -2,6 +2,8 @@
 -- the sum of its kpi_monthly rows for an additive indicator, or a row found on one side only: the
 -- rollup lost or double-counted a city or brand. Counts and yuan must be equal; minutes and MB are
 -- rounded per row, so their sums may differ by 0.01 per summed row.
+-- The asset check of kpi_monthly_rollup in Dagster (it reads kpi_monthly too; it judges the rollup).
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_monthly_rollup'}}}) }}
 {%- set exact = [
     'users_on_net', 'new_users', 'churned_users', 'net_adds', 'precancel_users', 'reentry_users',
     'billed_users', 'billed_revenue', 'late_fee_revenue', 'calls', 'sms_sent'

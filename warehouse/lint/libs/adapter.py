@@ -33,7 +33,32 @@ def _type_wide_integer():
     return "hugeint"
 
 
+def _sign_of(expression):
+    return f"sign({expression})"
+
+
+def _kb_to_mb(kilobytes):
+    return f"cast(cast({kilobytes} as decimal(38, 0)) * 0.0009765625 as decimal(18, 4))"
+
+
+def _quoted_text(value):
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _partitions_replaced(partition_columns):
+    return {"incremental_strategy": "replace_partitions", "unique_key": partition_columns}
+
+
+def _lake_catalog():
+    return ""
+
+
 _IMPLEMENTATIONS = {
+    "sign_of": _sign_of,
+    "kb_to_mb": _kb_to_mb,
+    "quoted_text": _quoted_text,
+    "partitions_replaced": _partitions_replaced,
+    "lake_catalog": _lake_catalog,
     "type_wide_integer": _type_wide_integer,
     "int_div": _int_div,
     "month_from_index": _month_from_index,

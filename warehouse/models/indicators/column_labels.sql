@@ -8,15 +8,29 @@
 with
 
 labels as (
-    {%- for column in columns %}
+    {%- if columns %}
+    -- one VALUES list, not a union of 600 selects: Spark's analyzer recurses once per union
+    -- branch and overflows its stack
     select
-        {{ text_literal(column.schema_name) }} as schema_name,
-        {{ text_literal(column.table_name) }} as table_name,
-        {{ text_literal(column.column_name) }} as column_name,
-        {{ text_literal(column.label_zh) }} as label_zh,
-        {{ text_literal(column.label_en) }} as label_en,
-        {{ text_literal(column.description) }} as description
-    {{ "union all" if not loop.last }}
+        labelled.schema_name,
+        labelled.table_name,
+        labelled.column_name,
+        labelled.label_zh,
+        labelled.label_en,
+        labelled.description
+    from (
+        values
+        {%- for column in columns %}
+        (
+            {{ text_literal(column.schema_name) }},
+            {{ text_literal(column.table_name) }},
+            {{ text_literal(column.column_name) }},
+            {{ text_literal(column.label_zh) }},
+            {{ text_literal(column.label_en) }},
+            {{ text_literal(column.description) }}
+        ){{ "," if not loop.last }}
+        {%- endfor %}
+    ) as labelled (schema_name, table_name, column_name, label_zh, label_en, description)
     {%- else %}
     -- at parse time the graph is not read yet: the same columns, no rows
     select
@@ -27,7 +41,7 @@ labels as (
         {{ text_literal(none) }} as label_en,
         {{ text_literal(none) }} as description
     where 1 = 0
-    {%- endfor %}
+    {%- endif %}
 ),
 
 final as (

@@ -1,15 +1,14 @@
 -- Incremental by day (the one per-model config in the project). A run finds the usage days that
 -- records loaded since the last run (at or after its latest load time, so a load racing the
 -- previous run is not missed) fall on, and recomputes every (province, day) from the first to the
--- last of those days from all records of those days, replacing them (the replace_partitions
--- strategy of macros/incremental.sql). The day range is looked up first and written into the SQL
--- as literals on the record time, so the Parquet scans skip every file outside it; the look-up
+-- last of those days from all records of those days, replacing them (partitions_replaced() of
+-- macros/incremental.sql: a custom strategy on DuckDB, insert_overwrite on Spark). The day range
+-- is looked up first and written into the SQL as literals on the record time, so the Parquet scans skip every file outside it; the look-up
 -- itself only reads files loaded since the last run. A late record lands on the day of its own time.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_partitions',
-    unique_key=['province_code', 'usage_date'],
     on_schema_change='append_new_columns',
+    **partitions_replaced(['province_code', 'usage_date']),
 ) }}
 
 {%- set day_range = touched_day_range(

@@ -2,9 +2,8 @@
 -- that traffic by hour of day is summed from days already counted instead of from every call record.
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_partitions',
-    unique_key=['province_code', 'usage_date'],
     on_schema_change='append_new_columns',
+    **partitions_replaced(['province_code', 'usage_date']),
 ) }}
 
 {%- set day_range = touched_day_range(this, [ref('int_voice_calls_rated')]) %}
