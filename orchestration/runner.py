@@ -57,6 +57,7 @@ def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None
     from orchestration.ingestion.jobs import INGEST_JOBS
     from orchestration.ingestion.partitions import PARTITIONS_BY_PERIOD
     from orchestration.ingestion.sensors import ready_partitions
+    from orchestration.publication.assets import published_copy
     from orchestration.warehouse.jobs import build_and_publish_job
 
     home = JingfenHome(home=str(settings.home))
@@ -80,4 +81,12 @@ def run_pipeline(settings: Settings, say: Callable[[str], None] = print) -> None
 
     say("Building the warehouse, checking it and publishing…")
     result = _execute(defs.resolve_job_def(build_and_publish_job.name), instance, settings, say)
+    # Dagster skips an asset whose upstream outputs were not all reported, and calls the run a
+    # success: a build that did not report every model must not pass for a publication.
+    if not result.asset_materializations_for_node(published_copy.node_def.name):
+        raise JingfenError(
+            f"Run {result.run_id} of '{build_and_publish_job.name}' built the warehouse but did "
+            "not publish: not every model was reported as built, so the publication was skipped. "
+            "The previous published copy is unchanged; the Dagster UI shows the run's log."
+        )
     say(f"Published a new copy at {settings.serving_db} (run {result.run_id}).")

@@ -1,6 +1,6 @@
 """The publication's Spark session is configured from dbt's profile: the build's master, metastore
 and warehouse folder, never a second copy of them. (Copying tables out of Spark is proven by
-tests/warehouse/test_spark_build.py, on a real build.)"""
+tests/reconciliation/test_engines.py, on a real build.)"""
 
 from __future__ import annotations
 

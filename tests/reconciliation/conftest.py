@@ -9,10 +9,12 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from core.settings import Settings
 from tests.reconciliation import recompute_users
 from tests.reconciliation.compare import CLEAN, DEFECTIVE
 from tests.reconciliation.extracts import land_batches, replay
@@ -24,9 +26,9 @@ USERS, MONTHS = 150, 4
 # so bad_debt and reentry_users are exercised, not only their zeros.
 
 
-def _jingfen(home: Path, *args: str) -> None:
+def _jingfen(home: Path, *args: str, **env_vars: str) -> None:
     script = Path(sys.executable).with_name("jingfen")
-    env = {**os.environ, "JINGFEN_HOME": str(home)}
+    env = {**os.environ, "JINGFEN_HOME": str(home), **env_vars}
     done = subprocess.run([str(script), *args], env=env, capture_output=True, text=True)
     assert done.returncode == 0, f"jingfen {' '.join(args)}:\n{done.stdout[-3000:]}{done.stderr}"
 
@@ -56,7 +58,8 @@ def revise_plan(home: Path, province: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def home(tmp_path_factory) -> Path:
+def duckdb_home(tmp_path_factory) -> Path:
+    """The home built on DuckDB: the first batch ingested, then the second and `jingfen run`."""
     home = tmp_path_factory.mktemp("home")
     batches = tmp_path_factory.mktemp("landed")
     common = ["--users", str(USERS), "--months", str(MONTHS), "--start", "202601"]
@@ -74,9 +77,67 @@ def home(tmp_path_factory) -> Path:
     return home
 
 
+@dataclass(frozen=True)
+class SparkRuns:
+    """The same province built on Spark; after each run, the files of its usage days and the
+    statement that wrote them."""
+
+    home: Path
+    first_days: dict[str, set[str]]
+    second_days: dict[str, set[str]]
+    first_write: str
+    second_write: str
+
+
+def _day_files(home: Path) -> dict[str, set[str]]:
+    """fct_user_day_usage's partitions on Spark: the Parquet files of each usage day."""
+    table = Settings(home=home).spark_warehouse / "marts.db" / "fct_user_day_usage"
+    return {
+        f"{folder.parent.name}/{folder.name}": {path.name for path in folder.glob("*.parquet")}
+        for folder in table.glob("province_code=*/usage_date=*")
+    }
+
+
+def _day_write(home: Path) -> str:
+    """The statement the home's last dbt build wrote fct_user_day_usage with."""
+    runs = Settings(home=home).dbt_target.glob("*/run/jingfen/models/marts/fct_user_day_usage.sql")
+    return max(runs, key=lambda p: p.stat().st_mtime).read_text()
+
+
 @pytest.fixture(scope="session")
-def recomputed(home) -> Recomputation:
-    batches = sorted((home / "batches").iterdir(), key=lambda p: int(p.name))
+def spark_runs(tmp_path_factory, duckdb_home) -> SparkRuns:
+    """The DuckDB home's batches landed in a home on Spark, each followed by `jingfen run`: the
+    second run finds the first one's tables in the Spark warehouse and rebuilds incrementally.
+    The installation secret is the DuckDB home's, so that masked columns agree."""
+    home = tmp_path_factory.mktemp("spark-home")
+    shutil.copytree(Settings(home=duckdb_home).secrets, Settings(home=home).secrets)
+    shutil.copytree(duckdb_home / "batches" / "0", home / "landing")
+    shutil.copy2(duckdb_home / "defects_manifest.json", home)  # what the generator injected
+    _jingfen(home, "run", JINGFEN_ENGINE="spark")
+    first, first_write = _day_files(home), _day_write(home)
+    shutil.copytree(duckdb_home / "batches" / "1", home / "landing", dirs_exist_ok=True)
+    _jingfen(home, "run", JINGFEN_ENGINE="spark")
+    (home / "batches").symlink_to(duckdb_home / "batches")
+    return SparkRuns(home, first, _day_files(home), first_write, _day_write(home))
+
+
+# Spark under load costs minutes per dozen nodes: more than the suite's default timeout
+ON_SPARK = pytest.param(
+    "spark", marks=[pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(3600)]
+)
+
+
+@pytest.fixture(scope="session", params=["duckdb", ON_SPARK])
+def home(request) -> Path:
+    """Every reconciliation test runs against both engines' published copies."""
+    if request.param == "spark":
+        return request.getfixturevalue("spark_runs").home
+    return request.getfixturevalue("duckdb_home")
+
+
+@pytest.fixture(scope="session")
+def recomputed(duckdb_home) -> Recomputation:
+    batches = sorted((duckdb_home / "batches").iterdir(), key=lambda p: int(p.name))
     return Recomputation(replay(land_batches(batches)))
 
 
