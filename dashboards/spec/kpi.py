@@ -3,12 +3,13 @@ and brand, its roll-up, and its month-on-month / year-on-year changes."""
 
 from __future__ import annotations
 
-from dashboards.spec.presentation import presentation_dataset
-from dashboards.spec.vocabulary import Metric, ratio, total, widest
+from dashboards.spec.presentation import column_label, presentation_dataset
+from dashboards.spec.vocabulary import NO_TARGET, Column, Dataset, Metric, ratio, total, widest
 
 KPI_CITY_BRAND = "kpi_city_brand"
 KPI_ROLLUP = "kpi_rollup"
 KPI_CHANGES = "kpi_changes"
+TARGET_PROGRESS = "target_progress"
 
 # Ratios at any level are recomputed from their summed parts, never averaged (indicators.md).
 KPI_METRICS = (
@@ -60,3 +61,86 @@ DATASETS = (
         main_dttm="month_start",
     ),
 )
+
+
+# --- the plan against the actuals (考核) ---------------------------------------------------------
+
+# The columns of indicators.target_progress the view reads, labelled at their home (the dbt YAML).
+PLAN_COLUMNS = (
+    ("stat_month", "VARCHAR"), ("actual", "DOUBLE"), ("target_month", "DOUBLE"),
+    ("completion_month", "DOUBLE"), ("actual_ytd", "DOUBLE"), ("target_year", "DOUBLE"),
+    ("completion_year", "DOUBLE"), ("time_progress", "DOUBLE"), ("progress_gap", "DOUBLE"),
+    ("rank_in_province", "BIGINT"),
+)  # fmt: skip
+
+
+def _plan_columns() -> tuple[Column, ...]:
+    """target_progress's own columns, then the names and texts the SQL adds: the code and name
+    columns take the labels the presentation datasets give them, so each label keeps one home."""
+    kpi, changes = DATASETS[0], DATASETS[2]
+    own = tuple(Column(n, t, column_label(TARGET_PROGRESS, n)[0]) for n, t in PLAN_COLUMNS)
+    month = kpi.column("month_start")
+    return (
+        *own,
+        Column(month.name, month.type, month.label, is_dttm=True),
+        kpi.column("province_name"),
+        kpi.column("city_code"),
+        kpi.column("city_name"),
+        Column("indicator", "VARCHAR", changes.column("indicator_code").label),
+        changes.column("indicator_name"),
+        # the year's completion as the page shows it, NO_TARGET where none was delivered
+        Column("completion_year_text", "VARCHAR", "完成率"),
+        Column("gap_to_plan", "DOUBLE", "距进度计划差额"),
+    )
+
+
+# A virtual dataset: target_progress has no presentation model, so its names are joined here
+# from the published copies that carry them (the dictionary and kpi_city_brand's city names).
+# 'ALL' is the province's own row: named after the province, never a city.
+PLAN_SQL = (
+    "select t.stat_month, cast(strptime(t.stat_month || '01', '%Y%m%d') as date) as month_start, "
+    "t.province_code, t.city_code, t.indicator, "
+    "coalesce(d.name_zh, t.indicator) as indicator_name, "
+    "coalesce(p.province_name, t.province_code) as province_name, "
+    "case when t.city_code = 'ALL' then coalesce(p.province_name, t.province_code) || '(全省)' "
+    "else coalesce(c.city_name, t.city_code) end as city_name, "
+    "t.actual::double as actual, t.target_month::double as target_month, "
+    "t.completion_month::double as completion_month, t.actual_ytd::double as actual_ytd, "
+    "t.target_year::double as target_year, t.completion_year::double as completion_year, "
+    "t.time_progress::double as time_progress, t.progress_gap::double as progress_gap, "
+    "t.rank_in_province, "
+    f"coalesce(printf('%.1f%%', t.completion_year * 100), '{NO_TARGET}') "
+    "as completion_year_text, "
+    # what the year to date lacks (negative: exceeds) against the plan pro rata to the days
+    "(t.target_year * t.time_progress - t.actual_ytd)::double as gap_to_plan "
+    "from indicators.target_progress as t "
+    "left join indicators.dictionary as d on d.indicator_code = t.indicator "
+    "left join (select distinct province_code, province_name from presentation.kpi_city_brand) "
+    "as p on p.province_code = t.province_code "
+    "left join (select distinct province_code, city_code, city_name "
+    "from presentation.kpi_city_brand) as c "
+    "on c.province_code = t.province_code and c.city_code = t.city_code"
+)
+
+PLAN_DATASET = Dataset(
+    key=TARGET_PROGRESS,
+    description="The plan against the actuals (考核, indicators.target_progress): per month, "
+    "province or city and indicator the actual, the month's and the year's target, completion "
+    "against time progress, the progress gap and the city's rank in its province; "
+    f"{NO_TARGET} where no target was delivered.",
+    sql=PLAN_SQL,
+    columns=_plan_columns(),
+    metrics=(
+        total("actual_ytd", ",.2f"),
+        total("target_year", ",.2f"),
+        Metric("completion_year", "MAX(completion_year)", ".1%", column="completion_year"),
+        Metric("time_progress", "MAX(time_progress)", ".1%", column="time_progress"),
+        Metric("progress_gap", "MAX(progress_gap)", "+.1%", column="progress_gap"),
+        Metric("rank", "MIN(rank_in_province)", ",d", column="rank_in_province"),
+        total("gap_to_plan", ",.2f"),
+    ),
+    city_column="city_code",
+    main_dttm="month_start",
+)
+
+DATASETS = (*DATASETS, PLAN_DATASET)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from dashboards.spec.kpi import KPI_CHANGES, KPI_CITY_BRAND, KPI_ROLLUP
+from dashboards.spec.kpi import KPI_CHANGES, KPI_CITY_BRAND, KPI_ROLLUP, TARGET_PROGRESS
 from dashboards.spec.vocabulary import Dashboard, bars, kpi, pivot, table, trend
 
 CITY_LEVEL = (("level", "==", "city"),)
+# target_progress's own row of the province is city_code 'ALL'; its cities are the other rows.
+PROVINCE_PLAN = (("city_code", "==", "ALL"),)
+CITY_PLAN = (("city_code", "!=", "ALL"),)
+# The completion chart compares only what has a plan; the tables show the rest as 未下达目标.
+WITH_TARGET = (("target_year", "IS NOT NULL", ""),)
+PLAN_FIGURES = ["actual_ytd", "target_year", "time_progress", "progress_gap", "gap_to_plan"]
 
 DASHBOARD = Dashboard(
     key="overview",
@@ -104,6 +110,42 @@ DASHBOARD = Dashboard(
                 groupby=["city_name"],
                 filters=CITY_LEVEL,
                 width=4,
+            ),
+        ),
+        # 指标完成情况: the year's completion of each indicator against time progress, then the
+        # cities ranked within their province.
+        (
+            bars(
+                "ov_plan_completion",
+                "指标完成情况: 年完成率与时间进度(全省)",
+                TARGET_PROGRESS,
+                ["completion_year", "time_progress"],
+                x="indicator_name",
+                filters=(*PROVINCE_PLAN, *WITH_TARGET),
+                width=5,
+            ),
+            table(
+                "ov_plan_indicators",
+                "指标完成情况(全省, 本年累计)",
+                TARGET_PROGRESS,
+                PLAN_FIGURES,
+                ["indicator_name", "completion_year_text"],
+                filters=PROVINCE_PLAN,
+                order_by="target_year",
+                width=7,
+            ),
+        ),
+        (
+            table(
+                "ov_plan_ranking",
+                "各地市指标完成排名(按年完成率)",
+                TARGET_PROGRESS,
+                ["rank", *PLAN_FIGURES],
+                ["indicator_name", "city_name", "completion_year_text"],
+                filters=CITY_PLAN,
+                order_by="rank",
+                descending=False,
+                width=12,
             ),
         ),
     ),

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 
 from core.errors import JingfenError
 
+# What a dashboard shows where a completion is NULL because no target was delivered (or a target
+# of 0): never 0% or a blank cell (docs/indicators.md "Year to date and targets").
+NO_TARGET = "未下达目标"
+
 
 @dataclass(frozen=True)
 class Column:

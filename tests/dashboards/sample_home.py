@@ -97,11 +97,32 @@ def add_vip_bills(lake: Path) -> None:
     )
 
 
+# The province's plan of 2026 (a TARGET delivery): the year's users on net and revenue for each
+# city and the province, the February new users of 571 only; ARPU and the rest have no target,
+# so the dashboards show 未下达目标 for them rather than 0%.
+PLAN_2026 = (
+    ("00", "ALL", "users_on_net", "4"), ("00", "571", "users_on_net", "3"),
+    ("00", "574", "users_on_net", "1"), ("00", "ALL", "billed_revenue", "80000.00"),
+    ("00", "571", "billed_revenue", "60000.00"), ("00", "574", "billed_revenue", "200.00"),
+    ("02", "571", "new_users", "2"),
+)  # fmt: skip
+
+
+def add_plan(lake: Path) -> None:
+    rows = [
+        {"year": "2026", "month": month, "city_code": city, "indicator": indicator,
+         "target_value": value}
+        for month, city, indicator, value in PLAN_2026
+    ]  # fmt: skip
+    write_delivery(lake, "TARGET", "571", "2026", rows)
+
+
 def build_sample_home(home: Path) -> Settings:
     """Lake → dbt build → ops store → published copy under ``home``; return its settings."""
     settings = Settings.from_env({"JINGFEN_HOME": str(home)})
     build_sample_lake(settings.lake)
     add_vip_bills(settings.lake)
+    add_plan(settings.lake)
     env = {**os.environ, "JINGFEN_HOME": str(settings.home), "DBT_LOG_PATH": str(home / "dbt")}
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run(
