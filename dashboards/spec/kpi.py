@@ -86,6 +86,7 @@ def _plan_columns() -> tuple[Column, ...]:
         kpi.column("province_name"),
         kpi.column("city_code"),
         kpi.column("city_name"),
+        changes.column("level_rank"),
         Column("indicator", "VARCHAR", changes.column("indicator_code").label),
         changes.column("indicator_name"),
         # the year's completion as the page shows it, NO_TARGET where none was delivered
@@ -109,6 +110,8 @@ PLAN_SQL = (
     "t.target_year::double as target_year, t.completion_year::double as completion_year, "
     "t.time_progress::double as time_progress, t.progress_gap::double as progress_gap, "
     "t.rank_in_province, "
+    # as rollup_levels ranks them: the province's own row is wider than a city's
+    "case when t.city_code = 'ALL' then 2 else 1 end as level_rank, "
     f"coalesce(printf('%.1f%%', t.completion_year * 100), '{NO_TARGET}') "
     "as completion_year_text, "
     # what the year to date lacks (negative: exceeds) against the plan pro rata to the days
@@ -138,6 +141,15 @@ PLAN_DATASET = Dataset(
         Metric("progress_gap", "MAX(progress_gap)", "+.1%", column="progress_gap"),
         Metric("rank", "MIN(rank_in_province)", ",d", column="rank_in_province"),
         total("gap_to_plan", ",.2f"),
+        # The widest row the viewer may see: the province's for province-wide roles, its own
+        # city's for a city's analyst (row-level security hides the province row from that role).
+        widest("plan_actual", "actual_ytd", ",.2f"),
+        widest("plan_target", "target_year", ",.2f"),
+        widest("plan_completion", "completion_year", ".1%"),
+        widest("plan_time", "time_progress", ".1%"),
+        widest("plan_gap", "progress_gap", "+.1%"),
+        widest("plan_gap_to_plan", "gap_to_plan", ",.2f"),
+        widest("plan_completion_text", "completion_year_text", None),
     ),
     city_column="city_code",
     main_dttm="month_start",

@@ -7,11 +7,12 @@ from dashboards.spec.vocabulary import Dashboard, bars, kpi, pivot, table, trend
 
 CITY_LEVEL = (("level", "==", "city"),)
 # target_progress's own row of the province is city_code 'ALL'; its cities are the other rows.
-PROVINCE_PLAN = (("city_code", "==", "ALL"),)
 CITY_PLAN = (("city_code", "!=", "ALL"),)
 # The completion chart compares only what has a plan; the tables show the rest as 未下达目标.
 WITH_TARGET = (("target_year", "IS NOT NULL", ""),)
 PLAN_FIGURES = ["actual_ytd", "target_year", "time_progress", "progress_gap", "gap_to_plan"]
+WIDEST_FIGURES = ["plan_actual", "plan_target", "plan_completion_text", "plan_time", "plan_gap",
+                  "plan_gap_to_plan"]  # fmt: skip
 
 DASHBOARD = Dashboard(
     key="overview",
@@ -117,21 +118,20 @@ DASHBOARD = Dashboard(
         (
             bars(
                 "ov_plan_completion",
-                "指标完成情况: 年完成率与时间进度(全省)",
+                "指标完成情况: 年完成率与时间进度",
                 TARGET_PROGRESS,
-                ["completion_year", "time_progress"],
+                ["plan_completion", "plan_time"],
                 x="indicator_name",
-                filters=(*PROVINCE_PLAN, *WITH_TARGET),
+                filters=WITH_TARGET,
                 width=5,
             ),
             table(
                 "ov_plan_indicators",
-                "指标完成情况(全省, 本年累计)",
+                "指标完成情况(本年累计)",
                 TARGET_PROGRESS,
-                PLAN_FIGURES,
-                ["indicator_name", "completion_year_text"],
-                filters=PROVINCE_PLAN,
-                order_by="target_year",
+                WIDEST_FIGURES,
+                ["indicator_name"],
+                order_by="plan_target",
                 width=7,
             ),
         ),

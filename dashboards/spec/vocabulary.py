@@ -132,7 +132,7 @@ def ratio(name: str, numerator: str, denominator: str, d3format: str = ",.2f", l
     return Metric(name, expression, d3format, label, name)
 
 
-def widest(name: str, column: str, d3format: str) -> Metric:
+def widest(name: str, column: str, d3format: str | None) -> Metric:
     """``column`` on the widest level among the rows the viewer may see (level_rank), so that one
     chart shows province-wide changes to a manager and a city's own to that city's analyst.
     ARG_MAX_NULL, not ARG_MAX: a NULL change of the widest level must stay NULL, not give way to a

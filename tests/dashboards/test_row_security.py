@@ -221,3 +221,30 @@ def test_a_chart_the_analyst_creates_is_filtered_too(superset, dataset_ids):
         assert {r["city_code"] for r in response.json()["result"][0]["data"]} == {city}
     finally:
         assert api.http.delete(f"{api.base}/api/v1/chart/{chart_id}", timeout=60).ok
+
+
+# The sample home's plan (sample_home.PLAN_2026) in February 2026: each city's year completion
+# and its rank in the province, by indicator. 571: 2 of 3 users, 15,087.34 of 60,000 yuan;
+# 574: 1 of 1 user, 20 of 200 yuan.
+PLAN_202602 = {
+    "571": {"users_on_net": (0.666667, 2), "billed_revenue": (0.251456, 1)},
+    "574": {"users_on_net": (1.0, 1), "billed_revenue": (0.1, 2)},
+}
+
+
+@pytest.mark.parametrize("city", ["571", "574"])
+def test_city_analyst_sees_only_its_citys_plan(superset, dataset_ids, city):
+    """target_progress: the analyst gets its own completion and rank, never the province's row
+    ('ALL') nor the other city's, while the manager gets both cities' and the province's."""
+    february = [
+        {"col": "stat_month", "op": "==", "val": "202602"},
+        {"col": "indicator", "op": "IN", "val": ["users_on_net", "billed_revenue"]},
+    ]
+    columns, metrics = ["city_code", "indicator"], ["completion_year", "rank"]
+    plan = dataset_ids["target_progress"]
+    rows = _rows(superset.api(f"analyst_{city}"), plan, columns, metrics, filters=february)
+    assert {(r["city_code"], r["indicator"]): (r["completion_year"], r["rank"]) for r in rows} == {
+        (city, indicator): shown for indicator, shown in PLAN_202602[city].items()
+    }
+    everyone = _rows(superset.api("manager"), plan, columns, metrics, filters=february)
+    assert {r["city_code"] for r in everyone} == {"571", "574", "ALL"}
