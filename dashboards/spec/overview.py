@@ -130,7 +130,8 @@ DASHBOARD = Dashboard(
                 "指标完成情况(本年累计)",
                 TARGET_PROGRESS,
                 WIDEST_FIGURES,
-                ["indicator_name"],
+                # per province: a plan is a province's, so the widest row is unique within one
+                ["province_name", "indicator_name"],
                 order_by="plan_target",
                 width=7,
             ),
