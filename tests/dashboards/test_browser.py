@@ -130,6 +130,37 @@ def test_dashboard_renders_with_data(manager_page, superset, artifacts, dashboar
     assert dashboard.title in (title.get_attribute("value") or title.inner_text())
 
 
+def _holder(page, title: str):
+    return page.locator(".dashboard-component-chart-holder", has_text=title)
+
+
+def test_plan_view_shows_completion_against_time_progress(manager_page, superset, artifacts):
+    """指标完成情况 in the month the overview opens on (202602): 浙江's completion of revenue
+    (15,107.34 of 80,000 yuan) and users on net (3 of 4) against 16.2% of the year gone,
+    未下达目标 for the indicators without a target (never 0% or blank), and the cities ranked
+    first: 杭州 on revenue (25.1%), 宁波 on users on net (100.0%)."""
+    overview = DASHBOARDS[0]
+    charts = {c.key: c for c in overview.charts}
+    answers = _open_dashboard(manager_page, superset, overview.slug, len(overview.charts))
+    assert not [a for a in answers if a["status"] >= 400]
+    indicators = _holder(manager_page, charts["ov_plan_indicators"].title)
+    indicators.scroll_into_view_if_needed()
+    text = indicators.inner_text()
+    assert "未下达目标" in text and "0.0%" not in text
+    assert {"浙江", "18.9%", "75.0%", "16.2%", "80,000.00"} <= set(text.split())
+    ranking = _holder(manager_page, charts["ov_plan_ranking"].title)
+    rows = ranking.locator("tbody tr")
+    firsts = {tuple(rows.nth(i).inner_text().split()[:4]) for i in (0, 1)}
+    assert firsts == {("出账收入", "杭州", "25.1%", "1"), ("在网用户数", "宁波", "100.0%", "1")}
+    for chart in ("ov_plan_completion", "ov_plan_indicators", "ov_plan_ranking"):
+        assert _holder(manager_page, charts[chart].title).locator(".ant-alert-error").count() == 0
+    section = manager_page.locator(
+        ".grid-row", has=_holder(manager_page, charts["ov_plan_ranking"].title)
+    )
+    section.scroll_into_view_if_needed()
+    manager_page.screenshot(path=str(artifacts / "overview_plan.png"), full_page=True)
+
+
 @pytest.fixture(scope="module")
 def analyst_overview(browser, superset, artifacts):
     """The overview as the first city's analyst: the page and every chart's answer."""
