@@ -64,6 +64,16 @@ def _threads(value: str) -> int:
     return int(text)
 
 
+def _workers(value: str) -> int:
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_THREADS):
+        raise _bad(
+            "JINGFEN_INGEST_WORKERS", value,
+            f"give how many deliveries may load at once, a whole number from 1 to {MAX_THREADS}",
+        )  # fmt: skip
+    return int(text)
+
+
 def _share(value: str) -> float:
     try:
         share = float(value)
@@ -126,6 +136,7 @@ class Settings:
     engine: str = "duckdb"
     memory_limit: str = "4GB"
     threads: int = 2
+    ingest_workers: int = 2
     spark_master: str = "local[*]"
     spark_driver_memory: str = "2g"
     reject_threshold: float = 0.05
@@ -155,6 +166,9 @@ class Settings:
             engine=_engine(env.get("JINGFEN_ENGINE", "") or cls.engine),
             memory_limit=_memory_limit(env.get("JINGFEN_MEMORY_LIMIT", cls.memory_limit)),
             threads=_threads(env.get("JINGFEN_THREADS", str(cls.threads))),
+            ingest_workers=_workers(
+                env.get("JINGFEN_INGEST_WORKERS", "") or str(cls.ingest_workers)
+            ),
             spark_master=_spark_master(env.get("JINGFEN_SPARK_MASTER", "") or cls.spark_master),
             spark_driver_memory=_spark_memory(
                 env.get("JINGFEN_SPARK_DRIVER_MEMORY", "") or cls.spark_driver_memory

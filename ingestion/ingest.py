@@ -18,7 +18,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ import duckdb
 
 from core.errors import JingfenError, is_interruption
 from core.settings import Settings
-from ingestion import blanking, failures, lake, ops_store, parse
+from ingestion import blanking, failures, lake, ops_store, parallel, parse
 from ingestion.deliveries import (
     CheckFile,
     Delivery,
@@ -135,18 +135,16 @@ def ingest_delivery(
 def ingest_deliveries(
     settings: Settings, deliveries: Iterable[Delivery], progress: Progress | None = None
 ) -> list[DeliveryOutcome]:
-    """Ingest ready deliveries in order under one lock and one session (what Dagster calls).
+    """Ingest ready deliveries under one lock and one session (what Dagster calls).
 
     The same outcomes as ``ingest_delivery`` one by one, without paying for the lock, ops.duckdb
-    and a DuckDB connection per delivery. ``progress`` also gets each outcome as it is committed.
+    and a DuckDB connection per delivery, JINGFEN_INGEST_WORKERS at a time (IngestSession.
+    ingest_all). ``progress`` also gets each outcome, in the deliveries' order.
     """
-    outcomes = []
     with IngestSession(settings, progress) as session:
-        for delivery in deliveries:
-            outcomes.append(session.ingest(delivery))
-            if progress:
-                progress(outcomes[-1].describe())
-    return outcomes
+        return session.ingest_all(
+            list(deliveries), each=progress and (lambda outcome: progress(outcome.describe()))
+        )
 
 
 def quarantine_unrecognised(
@@ -170,10 +168,12 @@ def ingest_landing(settings: Settings, progress: Progress | None = print) -> Ing
             outcome = session.quarantine(unknown)
             summary.outcomes.append(outcome)
             say(outcome.describe())
-        for delivery in found.ready:
-            outcome = session.ingest(delivery, check_landed=False)
+
+        def each(outcome: DeliveryOutcome) -> None:
             summary.outcomes.append(outcome)
             say(outcome.describe())
+
+        session.ingest_all(found.ready, check_landed=False, each=each)
     for name in summary.waiting:
         say(f"{name}: waiting for its check file")
     return summary
@@ -208,6 +208,9 @@ class IngestSession:
         with IngestSession(settings, progress) as session:
             for delivery in list_ready_deliveries(settings):
                 session.ingest(delivery)
+
+    ``ingest_all`` loads several deliveries at once, on worker threads: each has its own parse
+    connection and counts its own commits; outcomes are committed one at a time.
     """
 
     def __init__(self, settings: Settings, progress: Progress | None = None) -> None:
@@ -215,10 +218,13 @@ class IngestSession:
         self._progress = progress
         self._stack: contextlib.ExitStack | None = None
         self.ops = ops_store.OpsStore(settings)
-        self._con: duckdb.DuckDBPyConnection | None = None
         self._versions: Versions | None = None
         self._moved_into: set[Path] = set()
-        self.commits = 0  # outcomes committed: tells an interruption before a commit from after
+        self._workers = 1
+        self._mine = threading.local()  # the calling thread's parse connection and commits
+        self._parsers: list[duckdb.DuckDBPyConnection] = []  # every thread's, to close
+        self._parsers_lock = threading.Lock()
+        self._record_lock = threading.Lock()  # one writer of ops.duckdb and the journal
 
     def __enter__(self) -> IngestSession:
         with contextlib.ExitStack() as stack:
@@ -249,6 +255,33 @@ class IngestSession:
             )
         return _ingest(self, delivery)
 
+    def ingest_all(
+        self,
+        deliveries: Sequence[Delivery],
+        check_landed: bool = True,
+        each: Callable[[DeliveryOutcome], object] | None = None,
+    ) -> list[DeliveryOutcome]:
+        """Ingest deliveries, up to JINGFEN_INGEST_WORKERS at once; outcomes in their order.
+
+        Split files of one interface, province and data date are checked against each other
+        (which of two holds a duplicate depends on the order) and a re-delivery is judged
+        against the version before it: each such group loads in order on one worker. An
+        interruption stops the loads in progress at their next DuckDB step (logged FAILED)."""
+        self.versions  # noqa: B018 -- read once, before the workers share it
+        groups = {_group_of(delivery) for delivery in deliveries}
+        self._workers = max(1, min(self.settings.ingest_workers, len(groups)))
+        try:
+            return parallel.run_grouped(
+                deliveries,
+                _group_of,
+                lambda delivery: self.ingest(delivery, check_landed),
+                self._workers,
+                each,
+                on_stop=self._interrupt_parsers,
+            )
+        finally:
+            self._workers = 1
+
     def quarantine(self, unknown: Unrecognised) -> DeliveryOutcome:
         """Quarantine a landed file whose name fits no interface (or a link, folder, pipe)."""
         assert self._stack is not None, "use IngestSession as a context manager"
@@ -268,22 +301,43 @@ class IngestSession:
             self._versions = self.ops.current_versions()
         return self._versions
 
+    @property
+    def commits(self) -> int:
+        """Outcomes this thread committed: tells an interruption before a commit from after."""
+        return getattr(self._mine, "commits", 0)
+
     def parser(self) -> duckdb.DuckDBPyConnection:
-        """The run's in-memory DuckDB, emptied of the previous delivery's tables."""
-        if self._con is None:
-            self._con = parse.connect(self.settings, self.settings.ingest_work)
+        """This thread's in-memory DuckDB, emptied of its previous delivery's tables."""
+        con: duckdb.DuckDBPyConnection | None = getattr(self._mine, "con", None)
+        if con is None:
+            spill = self.settings.ingest_work / f"spill-{threading.get_ident()}"
+            con = self._mine.con = parse.connect(self.settings, spill, self._workers)
+            with self._parsers_lock:
+                self._parsers.append(con)
         else:
-            parse.reset(self._con)
-        return self._con
+            parse.reset(con)
+        return con
 
     def drop_parser(self) -> None:
-        """Forget the parse connection (after a failure it may be in any state)."""
-        self._close_parser()
+        """Forget this thread's parse connection (after a failure it may be in any state)."""
+        con = getattr(self._mine, "con", None)
+        if con is not None:
+            self._mine.con = None
+            with self._parsers_lock:
+                self._parsers.remove(con)
+            con.close()
+
+    def _interrupt_parsers(self) -> None:
+        with self._parsers_lock:
+            for con in self._parsers:
+                con.interrupt()
 
     def _close_parser(self) -> None:
-        if self._con is not None:
-            con, self._con = self._con, None
+        with self._parsers_lock:
+            parsers, self._parsers = self._parsers, []
+        for con in parsers:
             con.close()
+        self._mine = threading.local()
 
     def record(
         self,
@@ -296,9 +350,9 @@ class IngestSession:
 
         SIGINT and SIGTERM wait until both are done: an interruption then comes after a
         committed outcome (``commits`` tells), never between the commit and its moves."""
-        with _signals_deferred():
+        with _signals_deferred(), self._record_lock:
             self.ops.record(entry, moves, rejects, replaces_names)
-            self.commits += 1
+            self._mine.commits = self.commits + 1
             self._carry_out(moves)
 
     def _carry_out(self, moves: list[ops_store.Move]) -> None:
@@ -343,6 +397,11 @@ class IngestSession:
         for folder in sorted(self._moved_into):
             lake.fsync_dir(folder)
         self._moved_into.clear()
+
+
+def _group_of(delivery: Delivery) -> tuple[str, str, str]:
+    """What orders deliveries: the lake folder their duplicates are checked in."""
+    return (delivery.iface, delivery.province, delivery.data_date)
 
 
 class _Timer:

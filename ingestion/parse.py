@@ -71,17 +71,30 @@ class Lineage:
     loaded_at: dt.datetime
 
 
-def connect(settings: Settings, spill: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to ``spill``, so a delivery larger than memory loads."""
+def connect(settings: Settings, spill: Path, workers: int = 1) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to ``spill``, so a delivery larger than memory loads;
+    one of ``workers`` loading at once, each with its share of the memory and the threads."""
     spill.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(
         config={
-            "memory_limit": settings.memory_limit,
-            "threads": settings.threads,
+            "memory_limit": _share_of_memory(settings.memory_limit, workers),
+            "threads": max(1, settings.threads // workers),
             "temp_directory": str(spill),
             "preserve_insertion_order": True,  # staged rowid == position in the file
         }
     )
+
+
+_UNIT_BYTES = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+               "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def _share_of_memory(limit: str, workers: int) -> str:
+    """``limit`` (as core/settings.py normalises it: 4GB, 512MiB) divided by ``workers``."""
+    if workers == 1:
+        return limit
+    number, unit = re.fullmatch(r"([0-9.]+)([A-Za-z]+)", limit).groups()  # type: ignore[union-attr]
+    return f"{int(float(number) * _UNIT_BYTES[unit.upper()] / workers) // 2**10}KiB"
 
 
 _TABLES = ("staged", "skips", "dropped", "csv_rejects", "csv_scans")

@@ -50,6 +50,7 @@ GIVEN = {
     "JINGFEN_SPARK_MASTER": (" spark://10.0.0.5:7077 ", "spark_master", "spark://10.0.0.5:7077"),
     "JINGFEN_SPARK_DRIVER_MEMORY": ("8G", "spark_driver_memory", "8g"),
     "JINGFEN_THREADS": (" 8 ", "threads", 8),
+    "JINGFEN_INGEST_WORKERS": (" 4 ", "ingest_workers", 4),
     "JINGFEN_REJECT_THRESHOLD": ("0.2", "reject_threshold", 0.2),
     "JINGFEN_DAGSTER_PORT": (" 3100 ", "dagster_port", "3100"),
     "JINGFEN_SUPERSET_PORT": (" 9000 ", "superset_port", "9000"),
