@@ -4,6 +4,7 @@ One small generated province is run once for the module; the tests then change i
 life does (a re-delivery, a bad delivery) and check what the published copy and the load log say.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -281,4 +282,37 @@ def test_out_of_memory_in_the_build_is_not_called_bad_data(settings, first_run, 
         "The previous published copy is unchanged; the Dagster UI shows the run's log."
     )
     assert "blocking check" not in text and "relationships" not in text
+    assert (os.stat(settings.serving_db).st_ino, settings.serving_db.read_bytes()) == before
+
+
+def test_a_build_whose_model_went_unreported_does_not_pass_for_a_publication(
+    settings, first_run, monkeypatch
+):
+    """What Spark's console progress bar once did: it fused with dbt's JSON lines, dagster-dbt
+    could not read one model's events, Dagster skipped the publication and called the run a
+    success. The runner must fail it, and leave the published copy as it was."""
+    from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+    from orchestration.runner import run_pipeline
+
+    stream = DbtCliInvocation._stream_stdout
+
+    def garbled(self):
+        for event in stream(self):
+            node = event.get("data", {}).get("node_info", {}) if isinstance(event, dict) else {}
+            if node.get("unique_id") == "model.jingfen.kpi_monthly":
+                yield "[Stage 7:>          (0 + 2) / 2]" + json.dumps(event)
+            else:
+                yield event
+
+    monkeypatch.setattr(DbtCliInvocation, "_stream_stdout", garbled)
+    before = (os.stat(settings.serving_db).st_ino, settings.serving_db.read_bytes())
+    with pytest.raises(JingfenError) as failure:
+        run_pipeline(settings, say=lambda _m: None)
+    assert re.fullmatch(
+        r"Run [0-9a-f-]{36} of 'build_and_publish' built the warehouse but did not publish: not "
+        r"every model was reported as built, so the publication was skipped\. The previous "
+        r"published copy is unchanged; the Dagster UI shows the run's log\.",
+        str(failure.value),
+    )
     assert (os.stat(settings.serving_db).st_ino, settings.serving_db.read_bytes()) == before
