@@ -54,24 +54,26 @@ def _memory_limit(value: str) -> str:
     return match[1] + match[2].upper().replace("I", "i")
 
 
-def _threads(value: str) -> int:
+def _count(variable: str, value: str, accepted: str) -> int:
+    """A whole number from 1 to MAX_THREADS (``accepted`` says what it counts)."""
     text = value.strip()
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_THREADS):
-        raise _bad(
-            "JINGFEN_THREADS", value,
-            f"give a whole number of threads from 1 to {MAX_THREADS}, such as 2",
-        )  # fmt: skip
+        raise _bad(variable, value, accepted)
     return int(text)
+
+
+def _threads(value: str) -> int:
+    return _count(
+        "JINGFEN_THREADS", value,
+        f"give a whole number of threads from 1 to {MAX_THREADS}, such as 2",
+    )  # fmt: skip
 
 
 def _workers(value: str) -> int:
-    text = value.strip()
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_THREADS):
-        raise _bad(
-            "JINGFEN_INGEST_WORKERS", value,
-            f"give how many deliveries may load at once, a whole number from 1 to {MAX_THREADS}",
-        )  # fmt: skip
-    return int(text)
+    return _count(
+        "JINGFEN_INGEST_WORKERS", value,
+        f"give how many deliveries may load at once, a whole number from 1 to {MAX_THREADS}",
+    )  # fmt: skip
 
 
 def _share(value: str) -> float:
