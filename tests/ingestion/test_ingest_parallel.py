@@ -107,6 +107,8 @@ def test_the_same_archive_quarantine_and_landing(homes):
 
 def test_groups_run_in_order_and_side_by_side_up_to_the_bound():
     running, most, lock, seen = 0, 0, threading.Lock(), []
+    busy: set[str] = set()  # the groups with an item in progress
+    overlapped: list[tuple[str, int]] = []
 
     def work(item: tuple[str, int]) -> str:
         nonlocal running, most
@@ -114,9 +116,13 @@ def test_groups_run_in_order_and_side_by_side_up_to_the_bound():
             running += 1
             most = max(most, running)
             seen.append(item)
-        time.sleep(0.02)
+            if item[0] in busy:
+                overlapped.append(item)
+            busy.add(item[0])
+        time.sleep(0.3 if item == ("a", 0) else 0.02)  # a slow first item its group must wait for
         with lock:
             running -= 1
+            busy.discard(item[0])
         return f"{item[0]}{item[1]}"
 
     items = [(group, n) for n in range(3) for group in "abcdef"]
@@ -124,6 +130,7 @@ def test_groups_run_in_order_and_side_by_side_up_to_the_bound():
     results = run_grouped(items, lambda item: item[0], work, 3, handed.append)
     assert results == handed == [f"{g}{n}" for g, n in items]
     assert most == 3
+    assert overlapped == []
     for group in "abcdef":
         assert [n for g, n in seen if g == group] == [0, 1, 2]
 
